@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HUSK_LAUNCH_H
+#define HUSK_LAUNCH_H
+
+/*
+ * Building a container from a validated spec.
+ *
+ * launch_container() clones one process into the requested namespaces,
+ * writes its id maps, and lets it set itself up (rootfs, mounts, devices,
+ * pivot_root, hostname, sysctl, rlimits, credentials ...).  Failures inside
+ * travel back over the sync socket and land in `err`, with the stage that
+ * failed; nothing is left behind (the child is killed and reaped).
+ *
+ * On success the container process is either waiting on the exec fifo
+ * (opts->exec_fifo_fd >= 0: `create`) or already on its way to exec
+ * (exec_fifo_fd < 0: `run` without a separate start).
+ */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "husk/error.h"
+#include "husk/spec.h"
+
+struct launch_opts {
+	const struct husk_spec *spec;
+	const char *id;
+	const char *bundle;         /* absolute */
+	const char *rootfs;         /* absolute host path of the root filesystem */
+	int exec_fifo_fd;           /* read end from exec_fifo_create(), or -1 */
+	int preserve_fds;           /* fds 3 .. 3+n-1 are passed to the workload */
+	bool no_pivot;
+	bool no_new_keyring;
+	const char *console_socket; /* reserved for the console-socket issue */
+};
+
+struct launch_result {
+	pid_t pid;                  /* the container process, in our pid namespace */
+	int sync_fd;                /* see launch_wait_exec(); -1 when closed */
+	bool rootless;              /* husk ran unprivileged */
+};
+
+int launch_container(const struct launch_opts *opts, struct launch_result *res,
+		     struct husk_error *err);
+
+/*
+ * After the container was released (or for exec_fifo_fd < 0), wait until its
+ * final execve succeeded (0) or failed (negative errno, err says which path).
+ * Closes res->sync_fd.  Safe to skip: closing sync_fd is enough.
+ */
+int launch_wait_exec(struct launch_result *res, struct husk_error *err);
+
+/* Close res->sync_fd without waiting (create hands the process over). */
+void launch_result_release(struct launch_result *res);
+
+#endif

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HUSK_UTIL_H
+#define HUSK_UTIL_H
+
+/*
+ * Small helpers every part uses: cleanup attributes and ownership transfer,
+ * checked allocation, string vectors and whole-file I/O.
+ *
+ * Ownership rule: a variable declared with a _cleanup_*_ attribute owns its
+ * resource until it is handed on by name with TAKE_PTR()/TAKE_FD().  Every
+ * destructor accepts NULL / -1 and preserves errno.
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "husk/error.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- cleanup ---------------------------------------------------------- */
+
+static inline void freep(void *p)
+{
+	int saved = errno;
+	free(*(void **)p);
+	errno = saved;
+}
+
+/* close() once, never retried on EINTR (the fd is gone either way). */
+static inline void closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+
+static inline void fclosep(FILE **f)
+{
+	if (*f) {
+		int saved = errno;
+		fclose(*f);
+		errno = saved;
+	}
+}
+
+void strv_free(char **v);
+static inline void strv_freep(char ***v)
+{
+	strv_free(*v);
+}
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+#define _cleanup_strv_ _cleanup_(strv_freep)
+
+/* Hand a pointer on: returns it and leaves NULL behind. */
+#define TAKE_PTR(p)                                                           \
+	({                                                                    \
+		__typeof__(p) *_pp = &(p);                                    \
+		__typeof__(p) _p = *_pp;                                      \
+		*_pp = NULL;                                                  \
+		_p;                                                           \
+	})
+
+/* Hand an fd on: returns it and leaves -1 behind. */
+#define TAKE_FD(fd)                                                           \
+	({                                                                    \
+		int *_pfd = &(fd);                                            \
+		int _fd = *_pfd;                                              \
+		*_pfd = -1;                                                   \
+		_fd;                                                          \
+	})
+
+/* ---- allocation (abort with a message on OOM: nothing sane remains) ---- */
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- string vectors (NULL-terminated char **) ------------------------- */
+
+size_t strv_length(char *const *v);
+char **strv_copy(char *const *v);
+/* Append a copy of s; *v may be NULL. */
+void strv_push(char ***v, const char *s);
+/* Append s itself (takes ownership). */
+void strv_consume(char ***v, char *s);
+bool strv_contains(char *const *v, const char *s);
+
+/* ---- strings ------------------------------------------------------------ */
+
+bool str_has_prefix(const char *s, const char *prefix);
+static inline bool str_eq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && __builtin_strcmp(a, b) == 0);
+}
+/* Parse a whole string as a decimal integer in range; -EINVAL/-ERANGE. */
+int parse_int64(const char *s, int64_t *out);
+int parse_uint64(const char *s, uint64_t *out);
+
+/* ---- files ---------------------------------------------------------------- */
+
+/*
+ * Read a whole file (at most max bytes; -EFBIG beyond) into a NUL-terminated
+ * buffer.  `dirfd` may be AT_FDCWD.
+ */
+int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len,
+		 struct husk_error *err);
+
+/*
+ * Write `len` bytes to dirfd/path atomically: a temporary file in the same
+ * directory, fsync-free (state lives on tmpfs), then renameat().  The file is
+ * created with `mode`.
+ */
+int write_file_atomic_at(int dirfd, const char *path, const void *buf, size_t len,
+			 mode_t mode, struct husk_error *err);
+
+/* write() all of buf, retrying on EINTR and short writes. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Write a short string to an existing file (sysctl, /proc/self/...). */
+int write_string_at(int dirfd, const char *path, const char *s, struct husk_error *err);
+
+#endif

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The container process, from clone to exec.
+ *
+ * Its whole life is the table `stages` below, run in order.  A stage that
+ * fails sends (stage, errno, message) to the parent over the sync socket
+ * and the process exits: the child never prints.  The order matters and
+ * each position is explained at the stage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "husk/util.h"
+#include "launch-internal.h"
+#include "sync.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+typedef int (*stage_fn)(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err);
+
+/* Close every fd we inherited but do not need, before anything else. */
+static int stage_close_fds(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	int keep[NS_TYPE_COUNT + 2];
+	unsigned int first = 3 + (unsigned int)ctx->opts->preserve_fds;
+	size_t n = 0;
+
+	keep[n++] = ctx->sync_fd;
+	if (ctx->fifo_fd >= 0)
+		keep[n++] = ctx->fifo_fd;
+	for (int t = 0; t < NS_TYPE_COUNT; t++)
+		if (plan->join_fd[t] >= 0)
+			keep[n++] = plan->join_fd[t];
+	/* Sort the few fds to keep, then close the gaps between them. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned int)keep[i] > first)
+			syscall(SYS_close_range, first, (unsigned int)keep[i] - 1, 0);
+		if ((unsigned int)keep[i] >= first)
+			first = (unsigned int)keep[i] + 1;
+	}
+	if (syscall(SYS_close_range, first, ~0U, 0) < 0)
+		return husk_error_set(err, errno, "close_range");
+	return 0;
+}
+
+/* Wait for the parent to write our id maps (EOF: the parent died). */
+static int stage_wait_maps(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	struct sync_msg msg;
+	int r = sync_recv(ctx->sync_fd, &msg);
+
+	if (r <= 0 || msg.type != SYNC_MAPS_DONE)
+		return husk_error_setq(err, EPIPE, "husk went away before the id maps were written");
+	return 0;
+}
+
+/*
+ * Join namespaces given by path: the user namespace first, so that we hold
+ * capabilities over the ones that follow.  When a user namespace was
+ * joined, the remaining new namespaces are created now, inside it.
+ */
+static int stage_join_namespaces(struct child_ctx *ctx, struct launch_plan *plan,
+				 struct husk_error *err)
+{
+	static const enum husk_ns_type order[] = { NS_USER, NS_MOUNT, NS_NETWORK, NS_IPC,
+						   NS_UTS, NS_CGROUP, NS_TIME };
+
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		enum husk_ns_type t = order[i];
+
+		if (plan->join_fd[t] < 0)
+			continue;
+		if (setns(plan->join_fd[t], launch_ns_clone_flag(t)) < 0)
+			return husk_error_set(err, errno, "join the %s namespace from .linux.namespaces",
+					      spec_ns_type_name(t));
+		closep(&plan->join_fd[t]);
+		if (t == NS_USER) {
+			int rest = (int)(plan->new_flags & ~(uint64_t)(CLONE_NEWUSER | CLONE_NEWPID |
+							       CLONE_NEWCGROUP | CLONE_NEWTIME));
+
+			if (rest && unshare(rest) < 0)
+				return husk_error_set(err, errno, "unshare namespaces in the joined user namespace");
+		}
+	}
+	return 0;
+}
+
+/*
+ * In a new user namespace, become its root (if 0 is mapped) so that files
+ * we create have a mapped owner; capabilities are ours either way.
+ */
+static int stage_become_root(struct child_ctx *ctx, struct launch_plan *plan,
+			     struct husk_error *err)
+{
+	if (!ctx->new_userns)
+		return 0;
+	if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+		return husk_error_set(err, errno, "setresgid(0)");
+	if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+		return husk_error_set(err, errno, "setresuid(0)");
+	return 0;
+}
+
+/*
+ * The cgroup namespace is made here, after the parent had the chance to
+ * place us in our cgroup, so that its root is the container's cgroup.
+ */
+static int stage_cgroup_ns(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	if ((plan->new_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return husk_error_set(err, errno, "unshare the cgroup namespace");
+	return 0;
+}
+
+/*
+ * A time namespace applies to our children and, from execve on, to us; its
+ * offsets can be set only while no process is in it, that is, now.
+ */
+static int stage_time_ns(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	const struct husk_linux *lx = ctx->spec->linux_;
+	char buf[128];
+	int r;
+
+	if (!(plan->new_flags & CLONE_NEWTIME))
+		return 0;
+	if (unshare(CLONE_NEWTIME) < 0)
+		return husk_error_set(err, errno, "unshare the time namespace");
+	if (!lx)
+		return 0;
+	if (lx->time_monotonic.set) {
+		snprintf(buf, sizeof(buf), "monotonic %lld %u", (long long)lx->time_monotonic.secs,
+			 lx->time_monotonic.nanosecs);
+		r = write_string_at(AT_FDCWD, "/proc/self/timens_offsets", buf, err);
+		if (r < 0)
+			return husk_error_prefix(err, ".linux.timeOffsets.monotonic");
+	}
+	if (lx->time_boottime.set) {
+		snprintf(buf, sizeof(buf), "boottime %lld %u", (long long)lx->time_boottime.secs,
+			 lx->time_boottime.nanosecs);
+		r = write_string_at(AT_FDCWD, "/proc/self/timens_offsets", buf, err);
+		if (r < 0)
+			return husk_error_prefix(err, ".linux.timeOffsets.boottime");
+	}
+	return 0;
+}
+
+/* A fresh anonymous session keyring, so no host key is reachable. */
+static int stage_keyring(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	const long KEYCTL_JOIN_SESSION_KEYRING = 1;
+
+	if (ctx->opts->no_new_keyring)
+		return 0;
+	/* Kernels without keys, or a full key quota, are not worth failing over. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
+	    errno != EDQUOT && errno != EACCES)
+		return husk_error_set(err, errno, "join a new session keyring");
+	return 0;
+}
+
+/* A new network namespace starts with "lo" down; bring it up as runc does. */
+static int stage_loopback(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct ifreq ifr;
+
+	if (!ctx->new_netns)
+		return 0;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return husk_error_set(err, errno, "socket for the loopback interface");
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return husk_error_set(err, errno, "get flags of lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return husk_error_set(err, errno, "bring lo up");
+	return 0;
+}
+
+static int stage_hostname(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	const struct husk_spec *s = ctx->spec;
+	bool own_uts = ctx->new_utsns || plan->join_fd[NS_UTS] >= 0 ||
+		       spec_namespace(s, NS_UTS) != NULL;
+
+	if ((s->hostname || s->domainname) && !own_uts)
+		return husk_error_setq(err, EINVAL,
+				       ".hostname: setting a hostname needs a uts namespace "
+				       "(add {\"type\": \"uts\"} to .linux.namespaces)");
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return husk_error_set(err, errno, ".hostname: sethostname \"%s\"", s->hostname);
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return husk_error_set(err, errno, ".domainname: setdomainname \"%s\"", s->domainname);
+	return 0;
+}
+
+static int stage_oom(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return process_set_oom_score_adj(ctx->spec->process, err);
+}
+
+static int stage_rootfs(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return rootfs_setup(ctx, err);
+}
+
+static int stage_sysctl(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return process_sysctl(ctx, err);
+}
+
+static int stage_rootfs_finalize(struct child_ctx *ctx, struct launch_plan *plan,
+				 struct husk_error *err)
+{
+	return rootfs_finalize(ctx, err);
+}
+
+static int stage_rlimits(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return process_set_rlimits(ctx->spec->process, err);
+}
+
+static int stage_user(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return process_set_user(ctx, err);
+}
+
+static int stage_cwd(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return process_chdir(ctx->spec->process, err);
+}
+
+/* Found before READY, so `create` (not a later `start`) reports a bad path. */
+static int stage_find_exec(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return process_find_executable(ctx->spec->process, &ctx->exec_path, err);
+}
+
+/* The preserved fds 3..3+n-1 are the only ones the workload inherits. */
+static int stage_preserve_fds(struct child_ctx *ctx, struct launch_plan *plan,
+			      struct husk_error *err)
+{
+	for (int fd = 3; fd < 3 + ctx->opts->preserve_fds; fd++)
+		if (fcntl(fd, F_SETFD, 0) < 0 && errno != EBADF)
+			return husk_error_set(err, errno, "--preserve-fds: fd %d", fd);
+	return 0;
+}
+
+static int stage_no_new_privs(struct child_ctx *ctx, struct launch_plan *plan,
+			      struct husk_error *err)
+{
+	if (ctx->spec->process->no_new_privileges &&
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return husk_error_set(err, errno, ".process.noNewPrivileges: prctl(PR_SET_NO_NEW_PRIVS)");
+	return 0;
+}
+
+struct stage {
+	const char *name;           /* "" : the message speaks for itself */
+	stage_fn fn;
+};
+
+/*
+ * A container's life, in order.  Why this order:
+ *  - fds are closed first, so nothing of the host is open while we work;
+ *  - nothing touches files before the id maps exist (unmapped owners fail);
+ *  - oom_score_adj is written through the host's /proc, before the pivot;
+ *  - sysctl needs the container's /proc, writable: after the rootfs, before
+ *    readonlyPaths make /proc/sys read-only in rootfs-finalize;
+ *  - rlimits are raised while we still hold CAP_SYS_RESOURCE, before the
+ *    uid change drops it;
+ *  - cwd and the executable are checked as the final user.
+ */
+static const struct stage stages[] = {
+	{ "close-fds", stage_close_fds },
+	{ "wait-idmap", stage_wait_maps },
+	{ "join-namespaces", stage_join_namespaces },
+	{ "become-root", stage_become_root },
+	{ "cgroup-namespace", stage_cgroup_ns },
+	{ "time-namespace", stage_time_ns },
+	{ "keyring", stage_keyring },
+	{ "loopback", stage_loopback },
+	{ "oom-score-adj", stage_oom },
+	{ "hostname", stage_hostname },
+	{ "rootfs", stage_rootfs },
+	{ "sysctl", stage_sysctl },
+	{ "rootfs-finalize", stage_rootfs_finalize },
+	{ "rlimits", stage_rlimits },
+	{ "user", stage_user },
+	{ "cwd", stage_cwd },
+	{ "", stage_find_exec },
+	{ "preserve-fds", stage_preserve_fds },
+	{ "no-new-privileges", stage_no_new_privs },
+};
+
+/* Block until `husk start` writes to the exec fifo; EOF means give up. */
+static int wait_for_start(int fifo_fd)
+{
+	struct pollfd pfd = { .fd = fifo_fd, .events = POLLIN };
+	char c;
+
+	for (;;) {
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (read(fifo_fd, &c, 1) == 1)
+			return 0;
+		return -ECANCELED;
+	}
+}
+
+void child_main(struct child_ctx *ctx, struct launch_plan *plan)
+{
+	struct husk_error err;
+	int r;
+
+	husk_error_clear(&err);
+	for (size_t i = 0; i < ARRAY_SIZE(stages); i++) {
+		r = stages[i].fn(ctx, plan, &err);
+		if (r < 0) {
+			sync_send_error(ctx->sync_fd, SYNC_ERROR, stages[i].name, &err);
+			_exit(1);
+		}
+	}
+	if (sync_send(ctx->sync_fd, SYNC_READY) < 0)
+		_exit(1); /* husk is gone: nobody would know about us */
+
+	if (ctx->fifo_fd >= 0) {
+		if (wait_for_start(ctx->fifo_fd) < 0)
+			_exit(1);
+		close(ctx->fifo_fd);
+	}
+
+	execve(ctx->exec_path, ctx->spec->process->args,
+	       ctx->spec->process->env ? ctx->spec->process->env : (char *[]){ NULL });
+	r = errno;
+	husk_error_set(&err, r, "exec \"%s\"", ctx->spec->process->args[0]);
+	sync_send_error(ctx->sync_fd, SYNC_EXEC_FAILED, "", &err);
+	_exit(r == ENOENT ? 127 : 126);
+}

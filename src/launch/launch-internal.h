@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HUSK_LAUNCH_INTERNAL_H
+#define HUSK_LAUNCH_INTERNAL_H
+
+/*
+ * Shared between the files of src/launch/ only.
+ *
+ * The container process runs the stages below in order (launch.c holds the
+ * table).  Each stage returns 0 or a negative errno with err filled; the
+ * stage name is prefixed by the caller.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "husk/error.h"
+#include "husk/launch.h"
+#include "husk/spec.h"
+
+/* What the container process knows about the container being built. */
+struct child_ctx {
+	const struct launch_opts *opts;
+	const struct husk_spec *spec;
+	bool rootless;              /* husk itself runs unprivileged */
+	bool new_userns;            /* we created (or joined) a user namespace */
+	bool new_pidns;
+	bool new_netns;
+	bool new_mntns;
+	bool new_ipcns;
+	bool new_utsns;
+	bool new_cgroupns;
+	uid_t host_uid;             /* the caller's uid and gid, outside */
+	gid_t host_gid;
+	int sync_fd;                /* the child's end of the sync socket */
+	int fifo_fd;                /* exec fifo read end, or -1 */
+	char *exec_path;            /* the resolved executable (child only) */
+};
+
+/* What the parent decided before the clone (launch.c). */
+struct launch_plan {
+	uint64_t new_flags;         /* CLONE_NEW* to create */
+	int join_fd[NS_TYPE_COUNT]; /* namespaces to join by path, or -1 */
+};
+
+/* The container process: runs the stages of child.c, then execs. */
+void child_main(struct child_ctx *ctx, struct launch_plan *plan) __attribute__((noreturn));
+
+/* CLONE_NEW* flag of a namespace type. */
+int launch_ns_clone_flag(enum husk_ns_type type);
+
+/* ---- process.c: the process's own attributes, in the child -------------- */
+
+int process_set_rlimits(const struct husk_process *p, struct husk_error *err);
+int process_set_oom_score_adj(const struct husk_process *p, struct husk_error *err);
+int process_set_user(const struct child_ctx *ctx, struct husk_error *err);
+int process_chdir(const struct husk_process *p, struct husk_error *err);
+/* PATH lookup of args[0] with process.env's PATH; *out is the path to exec. */
+int process_find_executable(const struct husk_process *p, char **out, struct husk_error *err);
+int process_sysctl(const struct child_ctx *ctx, struct husk_error *err);
+
+/* ---- rootfs.c / mounts.c / devices.c ---------------------------------- */
+
+/*
+ * Everything between "we are root in our namespaces" and "we are in the new
+ * root": propagation of "/", the rootfs bind, every spec mount in order,
+ * /dev and its devices, linux.devices, pivot_root (or MS_MOVE+chroot with
+ * --no-pivot).  On return the cwd is the new "/".
+ */
+int rootfs_setup(const struct child_ctx *ctx, struct husk_error *err);
+
+/*
+ * After sysctl and hostname (which may need a writable /proc/sys):
+ * readonlyPaths, maskedPaths, rootfsPropagation on "/", and the read-only
+ * remount of "/" when root.readonly.
+ */
+int rootfs_finalize(const struct child_ctx *ctx, struct husk_error *err);
+
+/* ---- idmap.c -------------------------------------------------------------- */
+
+/*
+ * Parent side: write uid_map/gid_map (and setgroups) of `pid`, directly when
+ * allowed, through newuidmap/newgidmap for multiple ranges rootless.
+ */
+int idmap_write(pid_t pid, const struct husk_spec *spec, bool rootless,
+		uid_t host_uid, gid_t host_gid, struct husk_error *err);
+
+#endif

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The parent side of a container launch.
+ *
+ * One clone3() makes the container process in all the new namespaces it
+ * needs at once (user first, by the kernel's own ordering, so the others are
+ * owned by it).  The parent then writes the id maps, tells the child to go
+ * on, and waits for one message: READY or ERROR.  On error the child is
+ * killed and reaped, so nothing it built (mounts live in its own mount
+ * namespace) outlives the failure.
+ *
+ * Namespaces given by path are joined by the child with setns(), user
+ * first; a pid namespace given by path is joined by the parent before the
+ * clone, because setns(CLONE_NEWPID) only affects children.
+ * The cgroup namespace is unshared by the child after the parent answers,
+ * so that a later cgroup manager can place the child first and the new
+ * namespace is rooted at the container's own cgroup.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "husk/util.h"
+#include "launch-internal.h"
+#include "sync.h"
+
+static const int ns_clone_flag[NS_TYPE_COUNT] = {
+	[NS_PID] = CLONE_NEWPID,       [NS_NETWORK] = CLONE_NEWNET,
+	[NS_MOUNT] = CLONE_NEWNS,      [NS_IPC] = CLONE_NEWIPC,
+	[NS_UTS] = CLONE_NEWUTS,       [NS_USER] = CLONE_NEWUSER,
+	[NS_CGROUP] = CLONE_NEWCGROUP, [NS_TIME] = CLONE_NEWTIME,
+};
+
+int launch_ns_clone_flag(enum husk_ns_type type)
+{
+	return ns_clone_flag[type];
+}
+
+/*
+ * Keep our own fds out of the range --preserve-fds hands to the workload
+ * (3 .. 3+n-1): a gap there in the caller's table would otherwise pass our
+ * sync socket on.  Replaces *fd by a CLOEXEC copy at or above `min`.
+ */
+static int fd_move_above(int *fd, int min)
+{
+	int copy;
+
+	if (*fd < 0 || *fd >= min)
+		return 0;
+	copy = fcntl(*fd, F_DUPFD_CLOEXEC, min);
+	if (copy < 0)
+		return -errno;
+	close(*fd);
+	*fd = copy;
+	return 0;
+}
+
+/*
+ * Decide which namespaces are new and open those to be joined.  A rootless
+ * caller always gets a new user namespace: nothing else could work.
+ */
+static int plan_namespaces(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	const struct husk_linux *lx = ctx->spec->linux_;
+
+	for (int t = 0; t < NS_TYPE_COUNT; t++)
+		plan->join_fd[t] = -1;
+	for (size_t i = 0; lx && i < lx->n_namespaces; i++) {
+		const struct husk_namespace *ns = &lx->namespaces[i];
+
+		if (!ns->path) {
+			plan->new_flags |= ns_clone_flag[ns->type];
+			continue;
+		}
+		plan->join_fd[ns->type] = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (plan->join_fd[ns->type] < 0)
+			return husk_error_set(err, errno, ".linux.namespaces[%zu].path: open %s", i,
+					      ns->path);
+		if (fd_move_above(&plan->join_fd[ns->type], 3 + ctx->opts->preserve_fds) < 0)
+			return husk_error_set(err, errno, "dup %s", ns->path);
+	}
+	if (ctx->rootless && !(plan->new_flags & CLONE_NEWUSER) && plan->join_fd[NS_USER] < 0)
+		plan->new_flags |= CLONE_NEWUSER;
+
+	ctx->new_userns = (plan->new_flags & CLONE_NEWUSER) || plan->join_fd[NS_USER] >= 0;
+	ctx->new_pidns = plan->new_flags & CLONE_NEWPID;
+	ctx->new_netns = plan->new_flags & CLONE_NEWNET;
+	ctx->new_mntns = plan->new_flags & CLONE_NEWNS;
+	ctx->new_ipcns = plan->new_flags & CLONE_NEWIPC;
+	ctx->new_utsns = plan->new_flags & CLONE_NEWUTS;
+	ctx->new_cgroupns = plan->new_flags & CLONE_NEWCGROUP;
+
+	if (!ctx->new_mntns && plan->join_fd[NS_MOUNT] < 0)
+		return husk_error_setq(err, EINVAL,
+				       ".linux.namespaces: a mount namespace is required "
+				       "(husk never builds a root filesystem in the host's)");
+	return 0;
+}
+
+static void plan_close(struct launch_plan *plan)
+{
+	for (int t = 0; t < NS_TYPE_COUNT; t++)
+		closep(&plan->join_fd[t]);
+}
+
+/*
+ * clone3() without a stack behaves like fork(): the child continues here on
+ * a copy of our stack.  husk is single-threaded, so that is safe.  Time and
+ * cgroup namespaces are unshared by the child later (see child.c).
+ */
+static pid_t clone_child(uint64_t flags, int *pidfd)
+{
+	struct clone_args args;
+
+	memset(&args, 0, sizeof(args));
+	args.flags = (flags & ~(uint64_t)(CLONE_NEWTIME | CLONE_NEWCGROUP)) | CLONE_PIDFD;
+	args.pidfd = (uint64_t)(uintptr_t)pidfd;
+	args.exit_signal = SIGCHLD;
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static void kill_and_reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Turn a child's ERROR message into ours: "<stage>: <message>". */
+static int child_error(const struct sync_msg *msg, struct husk_error *err)
+{
+	int errnum = msg->errnum > 0 ? msg->errnum : EINVAL;
+
+	if (msg->stage[0] == '\0')
+		return husk_error_setq(err, errnum, "%s", msg->msg);
+	return husk_error_setq(err, errnum, "%s: %s", msg->stage, msg->msg);
+}
+
+/* The child died without a word (a crash or a kill): say how. */
+static int child_vanished(pid_t pid, struct husk_error *err)
+{
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status))
+		return husk_error_setq(err, EIO, "container process killed by signal %d during setup",
+				       WTERMSIG(status));
+	return husk_error_setq(err, EIO, "container process exited with status %d during setup",
+			       WEXITSTATUS(status));
+}
+
+/*
+ * The parent's half of the handshake: maps, then wait for READY.
+ * On any failure the child is killed and reaped before returning.
+ */
+static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *plan, pid_t pid,
+			    int sync_fd, struct husk_error *err)
+{
+	struct sync_msg msg;
+	int r;
+
+	if (plan->new_flags & CLONE_NEWUSER) {
+		r = idmap_write(pid, ctx->spec, ctx->rootless, ctx->host_uid, ctx->host_gid, err);
+		if (r < 0)
+			goto fail;
+	}
+	r = sync_send(sync_fd, SYNC_MAPS_DONE);
+	if (r < 0) {
+		husk_error_set(err, -r, "signal the container process");
+		goto fail;
+	}
+	r = sync_recv(sync_fd, &msg);
+	if (r == 0)
+		return child_vanished(pid, err);
+	if (r < 0) {
+		husk_error_set(err, -r, "read from the container process");
+		goto fail;
+	}
+	if (msg.type == SYNC_READY)
+		return 0;
+	r = child_error(&msg, err);
+fail:
+	kill_and_reap(pid);
+	return r;
+}
+
+int launch_container(const struct launch_opts *opts, struct launch_result *res,
+		     struct husk_error *err)
+{
+	struct launch_plan plan = { 0 };
+	struct child_ctx ctx = {
+		.opts = opts,
+		.spec = opts->spec,
+		.rootless = geteuid() != 0,
+		.host_uid = geteuid(),
+		.host_gid = getegid(),
+		.fifo_fd = -1,
+	};
+	int sv[2] = { -1, -1 };
+	_cleanup_close_ int pidfd = -1;
+	pid_t pid;
+	int r;
+
+	res->pid = -1;
+	res->sync_fd = -1;
+	res->rootless = ctx.rootless;
+	if (opts->preserve_fds < 0)
+		return husk_error_setq(err, EINVAL, "--preserve-fds: must not be negative");
+	if (!opts->spec->process)
+		return husk_error_setq(err, EINVAL, "config.json: .process: required to run a container");
+
+	r = plan_namespaces(&ctx, &plan, err);
+	if (r < 0)
+		goto out;
+	if (plan.join_fd[NS_PID] >= 0 && setns(plan.join_fd[NS_PID], CLONE_NEWPID) < 0) {
+		r = husk_error_set(err, errno, "join the pid namespace in .linux.namespaces");
+		goto out;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    fd_move_above(&sv[0], 3 + opts->preserve_fds) < 0 ||
+	    fd_move_above(&sv[1], 3 + opts->preserve_fds) < 0) {
+		r = husk_error_set(err, errno, "socketpair");
+		goto out;
+	}
+	if (opts->exec_fifo_fd >= 0) {
+		ctx.fifo_fd = fcntl(opts->exec_fifo_fd, F_DUPFD_CLOEXEC, 3 + opts->preserve_fds);
+		if (ctx.fifo_fd < 0) {
+			r = husk_error_set(err, errno, "dup the exec fifo");
+			goto out;
+		}
+	}
+
+	/* Joining a user namespace: the child creates the rest inside it. */
+	pid = clone_child(plan.join_fd[NS_USER] >= 0 ? plan.new_flags & CLONE_NEWPID : plan.new_flags,
+			  &pidfd);
+	if (pid < 0) {
+		r = husk_error_set(err, errno, "clone the container process");
+		if (errno == EPERM || errno == ENOSPC)
+			husk_error_hint(err, "are unprivileged user namespaces allowed? "
+				       "see /proc/sys/user/max_user_namespaces");
+		goto out;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		ctx.sync_fd = sv[1];
+		child_main(&ctx, &plan); /* never returns */
+	}
+	closep(&sv[1]);
+
+	r = parent_handshake(&ctx, &plan, pid, sv[0], err);
+	if (r < 0)
+		goto out;
+	res->pid = pid;
+	res->sync_fd = TAKE_FD(sv[0]);
+out:
+	closep(&ctx.fifo_fd);
+	closep(&sv[0]);
+	closep(&sv[1]);
+	plan_close(&plan);
+	return r;
+}
+
+int launch_wait_exec(struct launch_result *res, struct husk_error *err)
+{
+	struct sync_msg msg;
+	int r;
+
+	if (res->sync_fd < 0)
+		return 0;
+	r = sync_recv(res->sync_fd, &msg);
+	closep(&res->sync_fd);
+	if (r == 1 && msg.type == SYNC_EXEC_FAILED)
+		return child_error(&msg, err);
+	/* EOF (or an error reading): the exec went through, the fd closed. */
+	return 0;
+}
+
+void launch_result_release(struct launch_result *res)
+{
+	closep(&res->sync_fd);
+}

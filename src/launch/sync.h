@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HUSK_LAUNCH_SYNC_H
+#define HUSK_LAUNCH_SYNC_H
+
+/*
+ * The sync socket between husk and the container process: a
+ * SOCK_SEQPACKET pair, so one message is one packet and a dead peer is an
+ * EOF, never a half-read struct.
+ *
+ *   parent -> child   SYNC_MAPS_DONE   id maps written; go on
+ *   child  -> parent  SYNC_READY       set up, waiting for start (or exec'ing)
+ *   child  -> parent  SYNC_ERROR       a stage failed: stage, errno, message
+ *   child  -> parent  SYNC_EXEC_FAILED the final execve failed
+ *
+ * The child's end is O_CLOEXEC, so a successful execve reads as EOF.
+ */
+
+#include <stdint.h>
+
+#include "husk/error.h"
+
+enum sync_type {
+	SYNC_MAPS_DONE = 1,
+	SYNC_READY,
+	SYNC_ERROR,
+	SYNC_EXEC_FAILED,
+};
+
+struct sync_msg {
+	uint32_t type;
+	int32_t errnum;
+	char stage[32];
+	char msg[HUSK_ERROR_MAX];
+};
+
+/* Send a message without payload; returns 0 or -errno (never SIGPIPE). */
+int sync_send(int fd, enum sync_type type);
+/* Send an error: stage name and err. */
+int sync_send_error(int fd, enum sync_type type, const char *stage, const struct husk_error *err);
+/* Receive one message: 1 on a message, 0 on EOF, -errno on failure. */
+int sync_recv(int fd, struct sync_msg *msg);
+
+#endif
