@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Failures: each must exit non-zero with a message that names the problem,
+ * and leave nothing behind (no state directory, no host mount, no process).
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "integration/harness.h"
+
+/* `husk run` the bundle as it is; assert a clean failure. */
+static void run_fails(struct hctx *c, struct hres *r)
+{
+	HUSK(c, r, "run", "--bundle", c->bundle, c->id);
+	assert_husk_fails(r);
+	assert_nothing_left(c);
+}
+
+static void write_config(struct hctx *c, const char *text)
+{
+	char *path = hpath(c, "bundle/config.json");
+
+	if (access(c->rootfs, F_OK) != 0)
+		bundle_make_rootfs(c);
+	write_text(path, text);
+	chown_to_user(c, path);
+	free(path);
+}
+
+HTEST(errors, config_not_json)
+{
+	struct hres r = { 0 };
+
+	write_config(c, "{\"ociVersion\": \"1.2.0\", \"process\": ");
+	run_fails(c, &r);
+	assert_contains(r.err, "config.json");
+	hres_free(&r);
+}
+
+HTEST(errors, config_wrong_type_names_json_path)
+{
+	struct hres r = { 0 };
+	char *text = bundle_config_text(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
+	char *bad = json_text_replace(text, "args", "\"/bin/true\"");
+
+	write_config(c, bad);
+	run_fails(c, &r);
+	assert_contains(r.err, "config.json");
+	assert_contains(r.err, ".process.args");
+	free(text);
+	free(bad);
+	hres_free(&r);
+}
+
+HTEST(errors, config_missing)
+{
+	struct hres r = { 0 };
+
+	bundle_make_rootfs(c);
+	run_fails(c, &r);
+	assert_contains(r.err, "config.json");
+	hres_free(&r);
+}
+
+HTEST(errors, relative_cwd_names_json_path)
+{
+	struct hres r = { 0 };
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true"), .cwd = "tmp" });
+	run_fails(c, &r);
+	assert_contains(r.err, ".process.cwd");
+	hres_free(&r);
+}
+
+HTEST(errors, missing_executable)
+{
+	struct hres r = { 0 };
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/nope", "arg") });
+	run_fails(c, &r);
+	assert_contains(r.err, "/bin/nope");
+	assert_contains(r.err, "No such file or directory");
+	/* create already finds out, before anyone calls start. */
+	HUSK(c, &r, "create", "--bundle", c->bundle, c->id);
+	assert_husk_fails(&r);
+	assert_contains(r.err, "/bin/nope");
+	assert_nothing_left(c);
+	hres_free(&r);
+}
+
+HTEST(errors, missing_executable_in_path)
+{
+	struct hres r = { 0 };
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("husk-no-such-command") });
+	run_fails(c, &r);
+	assert_contains(r.err, "husk-no-such-command");
+	hres_free(&r);
+}
+
+HTEST(errors, missing_rootfs)
+{
+	struct hres r = { 0 };
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true"),
+					      .root_path = "no-such-rootfs" });
+	run_fails(c, &r);
+	assert_contains(r.err, "no-such-rootfs");
+	hres_free(&r);
+}
+
+HTEST(errors, unknown_filesystem_type)
+{
+	struct hres r = { 0 };
+
+	bundle_write(c, &(struct bundle_cfg){
+		.args = ARGS("/bin/true"),
+		.extra_mounts = "{\"destination\": \"/husk-mnt\", \"type\": \"husknofs\","
+				" \"source\": \"none\"}" });
+	run_fails(c, &r);
+	assert_contains(r.err, "/husk-mnt");
+	hres_free(&r);
+}
+
+HTEST(errors, invalid_container_ids)
+{
+	static const char *const bad[] = { "../x", "a/b", "..", "." };
+	struct hres r = { 0 };
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		HUSK(c, &r, "run", "--bundle", c->bundle, bad[i]);
+		assert_husk_fails(&r);
+		assert_nothing_left(c);
+	}
+	char *escaped = hpath(c, "x");
+	cr_assert(access(escaped, F_OK) != 0, "\"../x\" created %s", escaped);
+	free(escaped);
+
+	char long_id[2048];
+	memset(long_id, 'a', sizeof(long_id) - 1);
+	long_id[sizeof(long_id) - 1] = '\0';
+	HUSK(c, &r, "run", "--bundle", c->bundle, long_id);
+	assert_husk_fails(&r);
+	assert_nothing_left(c);
+	hres_free(&r);
+}
+
+HTEST(errors, unknown_verb_and_option)
+{
+	struct hres r = { 0 };
+
+	HUSK(c, &r, "frobnicate");
+	assert_husk_fails(&r);
+	assert_contains(r.err, "frobnicate");
+	HUSK(c, &r, "run", "--no-such-option", c->id);
+	assert_husk_fails(&r);
+	assert_contains(r.err, "--no-such-option");
+	hres_free(&r);
+}
+
+/* --log-format json: the failure is a JSON line at level "error". */
+HTEST(errors, log_file_json)
+{
+	struct hres r = { 0 };
+	char *log = hpath(c, "husk.log");
+	struct hcall_opts o = { .no_root_opt = true };
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true"),
+					      .root_path = "no-such-rootfs" });
+	HUSK_OPTS(c, &r, &o, "--root", c->state, "--log", log, "--log-format", "json",
+		  "create", "--bundle", c->bundle, c->id);
+	assert_husk_fails(&r);
+	assert_nothing_left(c);
+
+	char *text = read_text(log);
+	cr_assert(text, "no log file at %s", log);
+	bool found = false;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		hjson v = json_parse_or_fail(line, "a --log-format json line");
+		const char *level = json_str(JSON_AT(v, "level"));
+		const char *msg = json_str(JSON_AT(v, "msg"));
+		cr_assert(level && msg && json_str(JSON_AT(v, "time")),
+			  "a log line lacks level, msg or time: %s", line);
+		if (strcmp(level, "error") == 0 && strstr(msg, "no-such-rootfs"))
+			found = true;
+		json_free(v);
+	}
+	cr_assert(found, "no error line naming the rootfs in the log");
+	free(text);
+	free(log);
+	hres_free(&r);
+}
+
+HTEST(errors, log_file_text)
+{
+	struct hres r = { 0 };
+	char *log = hpath(c, "husk.log");
+	struct hcall_opts o = { .no_root_opt = true };
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true"),
+					      .root_path = "no-such-rootfs" });
+	HUSK_OPTS(c, &r, &o, "--root", c->state, "--log", log, "run", "--bundle", c->bundle,
+		  c->id);
+	assert_husk_fails(&r);
+	char *text = read_text(log);
+	cr_assert(text, "no log file at %s", log);
+	assert_contains(text, "no-such-rootfs");
+	free(text);
+	free(log);
+	hres_free(&r);
+}
