@@ -47,7 +47,7 @@ void json_kv_string(struct json_writer *w, const char *key, const char *s);
 void json_kv_int(struct json_writer *w, const char *key, int64_t v);
 void json_kv_uint(struct json_writer *w, const char *key, uint64_t v);
 void json_kv_bool(struct json_writer *w, const char *key, bool v);
-/* A NULL-terminated string vector as an array of strings. */
+/* A NULL-terminated string vector as an array of strings (NULL writes null). */
 void json_kv_strv(struct json_writer *w, const char *key, char *const *v);
 
 /*

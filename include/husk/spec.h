@@ -451,6 +451,12 @@ struct husk_state_file {
 	bool rootless;
 };
 
+/*
+ * JSON keys, all top level: ociVersion, id, status, pid, bundle, rootfs,
+ * created, owner, annotations (runc's `state` fields) and husk's own
+ * pidStartTime, cgroupPath, systemdCgroup, rootless.  id and status are
+ * required; errors are prefixed "state.json: ".
+ */
 int state_file_parse(const char *json, size_t len, struct husk_state_file **out,
 		     struct husk_error *err);
 void state_file_free(struct husk_state_file *s);

@@ -6,7 +6,8 @@
 
 #include "husk/error.h"
 
-static int error_vset(struct husk_error *err, int errnum, bool with_strerror,
+static int __attribute__((format(printf, 4, 0)))
+error_vset(struct husk_error *err, int errnum, bool with_strerror,
 		      const char *fmt, va_list ap)
 {
 	int saved = errno;
