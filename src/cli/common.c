@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers the verbs share: the state root, loading a container, printing state. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "husk/json.h"
+#include "husk/log.h"
+#include "husk/util.h"
+#include "options.h"
+
+int cli_root_open(const struct global_opts *g, bool create, struct state_root *root,
+		  struct husk_error *err)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (g->root) {
+		path = xstrdup(g->root);
+	} else {
+		path = state_root_default(err);
+		if (!path)
+			return -(err->errnum ? err->errnum : EINVAL);
+	}
+	return state_root_open(path, create, root, err);
+}
+
+/* A state with only the id, for a container that has no state.json (yet). */
+static struct husk_state_file *state_stub(const char *id)
+{
+	struct husk_state_file *st = xcalloc(1, sizeof(*st));
+
+	st->id = xstrdup(id);
+	return st;
+}
+
+int cli_container_load(struct state_root *root, const char *id, unsigned flags,
+		       struct container_dir *dir, struct husk_state_file **st,
+		       enum container_status *status, struct husk_error *err)
+{
+	int r;
+
+	*st = NULL;
+	r = container_dir_open(root, id, flags & CLI_LOCK, dir, err);
+	if (r < 0)
+		return r;
+	r = state_read(dir, st, err);
+	if (r == -ENOENT) {
+		husk_error_clear(err);
+		*st = state_stub(id);
+		*status = container_dir_busy(dir) ? STATUS_CREATING : STATUS_STOPPED;
+		return 0;
+	}
+	if (r < 0 && (flags & CLI_ANY_STATE)) {
+		log_warn("%s (treating container \"%s\" as stopped)", err->msg, id);
+		husk_error_clear(err);
+		*st = state_stub(id);
+		*status = STATUS_STOPPED;
+		return 0;
+	}
+	if (r < 0) {
+		container_dir_close(dir);
+		return r;
+	}
+	*status = state_status(dir, *st);
+	return 0;
+}
+
+int cli_container_open(const struct global_opts *g, const char *id, unsigned flags,
+		       struct cli_container *c, struct husk_error *err)
+{
+	int r;
+
+	c->root.fd = -1;
+	c->root.path = NULL;
+	c->dir.fd = -1;
+	c->dir.lock_fd = -1;
+	c->dir.id = NULL;
+	c->dir.path = NULL;
+	c->st = NULL;
+	c->status = STATUS_STOPPED;
+	r = container_id_validate(id, err);
+	if (r < 0)
+		return r;
+	r = cli_root_open(g, false, &c->root, err);
+	if (r == -ENOENT)
+		return husk_error_setq(err, ENOENT, "container \"%s\" does not exist", id);
+	if (r < 0)
+		return r;
+	r = cli_container_load(&c->root, id, flags, &c->dir, &c->st, &c->status, err);
+	if (r < 0)
+		state_root_close(&c->root);
+	return r;
+}
+
+void cli_container_close(struct cli_container *c)
+{
+	state_file_free(c->st);
+	c->st = NULL;
+	container_dir_close(&c->dir);
+	state_root_close(&c->root);
+}
+
+static bool status_has_pid(enum container_status s)
+{
+	return s == STATUS_CREATED || s == STATUS_RUNNING || s == STATUS_PAUSED;
+}
+
+/* runc's state members and order; annotations only when there are some. */
+void cli_state_json(struct json_writer *w, const struct husk_state_file *st,
+		    enum container_status status)
+{
+	json_open_object(w);
+	json_kv_string(w, "ociVersion", st->oci_version ? st->oci_version : HUSK_OCI_VERSION);
+	json_kv_string(w, "id", st->id ? st->id : "");
+	json_kv_int(w, "pid", status_has_pid(status) ? st->pid : 0);
+	json_kv_string(w, "status", container_status_name(status));
+	json_kv_string(w, "bundle", st->bundle ? st->bundle : "");
+	json_kv_string(w, "rootfs", st->rootfs ? st->rootfs : "");
+	json_kv_string(w, "created", st->created ? st->created : "");
+	json_kv_string(w, "owner", st->owner ? st->owner : "");
+	if (st->n_annotations > 0) {
+		json_key(w, "annotations");
+		json_open_object(w);
+		for (size_t i = 0; i < st->n_annotations; i++)
+			json_kv_string(w, st->annotations[i].key, st->annotations[i].value);
+		json_close_object(w);
+	}
+	json_close_object(w);
+}
+
+/*
+ * The pid file is written next to its final name and renamed into place,
+ * so a reader (conmon) never sees it half-written.
+ */
+int cli_write_pid_file(const char *path, pid_t pid, struct husk_error *err)
+{
+	_cleanup_free_ char *dir = xstrdup(path);
+	_cleanup_close_ int dfd = -1;
+	char *slash = strrchr(dir, '/');
+	const char *base = path;
+	char text[32];
+	int r;
+
+	if (slash) {
+		base = path + (slash - dir) + 1;
+		if (slash == dir)
+			slash[1] = '\0';        /* "/pidfile": the dir is "/" */
+		else
+			*slash = '\0';
+	} else {
+		strcpy(dir, ".");
+	}
+	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return husk_error_setq(err, EINVAL, "--pid-file %s: not a file name", path);
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return husk_error_set(err, errno, "--pid-file %s: open directory %s", path, dir);
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	r = write_file_atomic_at(dfd, base, text, strlen(text), 0644, err);
+	if (r < 0)
+		return husk_error_prefix(err, "--pid-file %s", path);
+	return 0;
+}
+
+void cli_print_verb_help(const char *verb, const char *synopsis, const char *description,
+			 const struct opt_def *defs, size_t n_defs)
+{
+	printf("Usage: husk %s [OPTIONS] %s\n\n%s\n\n", verb, synopsis, description);
+	opts_print_help(stdout, defs, n_defs);
+	printf("\nSee husk-%s(8).\n", verb);
+}

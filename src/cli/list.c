@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * husk list [--quiet] [--format table|json]: the containers of the state
+ * root.  The table is laid out like runc's (Go tabwriter: columns at least
+ * 12 wide, 3 spaces of padding); json is an array of OCI state objects,
+ * "null" when there are none, as runc prints.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "husk/json.h"
+#include "husk/log.h"
+#include "husk/util.h"
+
+#define COL_MIN 12
+#define COL_PAD 3
+#define N_COLS 6
+
+static const char list_synopsis[] = "";
+static const char list_description[] =
+	"List the containers of the state root (see --root in husk(8)).";
+
+struct row {
+	char *cell[N_COLS];
+};
+
+static void row_fill(struct row *row, const struct husk_state_file *st,
+		     enum container_status status)
+{
+	bool alive = status == STATUS_CREATED || status == STATUS_RUNNING ||
+		     status == STATUS_PAUSED;
+
+	row->cell[0] = xstrdup(st->id ? st->id : "");
+	row->cell[1] = xasprintf("%lld", alive ? (long long)st->pid : 0LL);
+	row->cell[2] = xstrdup(container_status_name(status));
+	row->cell[3] = xstrdup(st->bundle ? st->bundle : "");
+	row->cell[4] = xstrdup(st->created ? st->created : "");
+	row->cell[5] = xstrdup(st->owner ? st->owner : "");
+}
+
+static void rows_print(struct row *rows, size_t n)
+{
+	static const char *const head[N_COLS] = { "ID", "PID", "STATUS", "BUNDLE", "CREATED",
+						  "OWNER" };
+	size_t width[N_COLS];
+
+	for (int c = 0; c < N_COLS; c++) {
+		width[c] = strlen(head[c]) + COL_PAD;
+		for (size_t i = 0; i < n; i++)
+			if (strlen(rows[i].cell[c]) + COL_PAD > width[c])
+				width[c] = strlen(rows[i].cell[c]) + COL_PAD;
+		if (width[c] < COL_MIN)
+			width[c] = COL_MIN;
+	}
+	for (int c = 0; c < N_COLS - 1; c++)
+		printf("%-*s", (int)width[c], head[c]);
+	printf("%s\n", head[N_COLS - 1]);
+	for (size_t i = 0; i < n; i++) {
+		for (int c = 0; c < N_COLS - 1; c++)
+			printf("%-*s", (int)width[c], rows[i].cell[c]);
+		printf("%s\n", rows[i].cell[N_COLS - 1]);
+	}
+}
+
+enum list_format { LIST_TABLE, LIST_JSON, LIST_QUIET };
+
+/*
+ * Print every container; one that cannot be read (a corrupt state.json,
+ * a directory that is not ours) is reported as a warning and skipped.
+ */
+static int list_print(struct state_root *root, char **ids, enum list_format fmt,
+		      struct husk_error *err)
+{
+	_cleanup_json_writer_ struct json_writer *w = json_writer_new(false);
+	struct row *rows = xcalloc(strv_length(ids) + 1, sizeof(*rows));
+	size_t n = 0, n_json = 0;
+	const char *buf;
+	size_t len;
+	int r = 0;
+
+	if (fmt == LIST_JSON)
+		json_open_array(w);
+	for (size_t i = 0; ids[i]; i++) {
+		struct husk_error e = { 0 };
+		struct container_dir dir;
+		struct husk_state_file *st;
+		enum container_status status;
+
+		if (cli_container_load(root, ids[i], 0, &dir, &st, &status, &e) < 0) {
+			log_warn("%s", e.msg);
+			continue;
+		}
+		if (fmt == LIST_QUIET) {
+			printf("%s\n", ids[i]);
+		} else if (fmt == LIST_JSON) {
+			cli_state_json(w, st, status);
+			n_json++;
+		} else {
+			row_fill(&rows[n++], st, status);
+		}
+		state_file_free(st);
+		container_dir_close(&dir);
+	}
+	if (fmt == LIST_TABLE)
+		rows_print(rows, n);
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < N_COLS; c++)
+			free(rows[i].cell[c]);
+	free(rows);
+	if (fmt == LIST_JSON) {
+		json_close_array(w);
+		r = json_writer_finish(w, &buf, &len, err);
+		if (r == 0 && n_json == 0)
+			printf("null\n");     /* what runc (Go's nil slice) prints */
+		else if (r == 0)
+			printf("%.*s\n", (int)len, buf);
+	}
+	return r;
+}
+
+static int list_format_parse(const char *s, bool quiet, enum list_format *out,
+			     struct husk_error *err)
+{
+	if (quiet)
+		*out = LIST_QUIET;
+	else if (!s || strcmp(s, "table") == 0)
+		*out = LIST_TABLE;
+	else if (strcmp(s, "json") == 0)
+		*out = LIST_JSON;
+	else
+		return husk_error_setq(err, EINVAL, "--format \"%s\": use table or json", s);
+	return 0;
+}
+
+int cmd_list(const struct global_opts *g, int argc, char **argv, struct husk_error *err)
+{
+	_cleanup_strv_ char **ids = NULL;
+	struct state_root root = { .fd = -1 };
+	const char *format = NULL;
+	bool quiet = false;
+	const struct opt_def defs[] = {
+		OPT_S("format", "f", &format, "FORMAT", "table (default) or json"),
+		OPT_B("quiet", "q", &quiet, "print only the container ids"),
+	};
+	enum list_format fmt = LIST_TABLE;
+	struct opt_result args;
+	int r;
+
+	r = opts_parse(defs, ARRAY_SIZE(defs), argc, argv, 0, &args, err);
+	if (r < 0)
+		return r;
+	if (args.help) {
+		cli_print_verb_help("list", list_synopsis, list_description, defs,
+				    ARRAY_SIZE(defs));
+		opt_result_free(&args);
+		return 0;
+	}
+	r = opts_expect_args(&args, 0, 0, "list", "[OPTIONS]", err);
+	opt_result_free(&args);
+	if (r == 0)
+		r = list_format_parse(format, quiet, &fmt, err);
+	if (r < 0)
+		return r;
+	r = cli_root_open(g, false, &root, err);
+	if (r == -ENOENT) {
+		husk_error_clear(err);
+		ids = xcalloc(1, sizeof(char *));
+	} else if (r == 0) {
+		r = state_list_ids(&root, &ids, err);
+	}
+	if (r == 0)
+		r = list_print(&root, ids, fmt, err);
+	state_root_close(&root);
+	if (r == 0 && fflush(stdout) != 0)
+		r = husk_error_set(err, EIO, "write to stdout");
+	return r;
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * husk run [create's flags] [--detach] [--keep] ID: create and start in
+ * one go, through the same exec fifo as create/start so there is one code
+ * path.  In the foreground husk stays the container process's parent: it
+ * forwards the usual terminal and job-control signals to it, waits for it,
+ * deletes the container (unless --keep) and exits with the workload's exit
+ * status (128+n when a signal killed it, as a shell reports it).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "husk/log.h"
+#include "husk/util.h"
+
+static const char run_synopsis[] = "ID";
+static const char run_description[] =
+	"Create container ID from the bundle and start it.  In the foreground husk\n"
+	"forwards signals to it, waits for it to exit, deletes it (unless --keep) and\n"
+	"exits with its exit status; with --detach husk exits once it started.";
+
+static const int forwarded_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+
+struct run_opts {
+	struct create_opts create;
+	bool detach;
+	bool keep;
+};
+
+/* Map a wait status to an exit code the way a shell does. */
+static int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+/* Block the forwarded signals and SIGCHLD; return a signalfd for them. */
+static int signals_take(struct husk_error *err)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
+		sigaddset(&set, forwarded_signals[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return husk_error_set(err, errno, "sigprocmask");
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0)
+		return husk_error_set(err, errno, "signalfd");
+	return fd;
+}
+
+/*
+ * Forward signals to `pid` until it exits; return its wait status.  `pid`
+ * is our own child and not yet reaped, so kill() cannot hit another
+ * process.  The WNOHANG check before each read catches an exit that
+ * happened before SIGCHLD was blocked.
+ */
+static int forward_until_exit(int sfd, pid_t pid, int *status, struct husk_error *err)
+{
+	for (;;) {
+		struct signalfd_siginfo si;
+		pid_t w = waitpid(pid, status, WNOHANG);
+		ssize_t n;
+
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return husk_error_set(err, errno, "wait for the container process %d",
+					      (int)pid);
+		n = read(sfd, &si, sizeof(si));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(si))
+			return husk_error_set(err, n < 0 ? errno : EIO, "read signalfd");
+		if (si.ssi_signo == SIGCHLD)
+			continue;
+		log_debug("forwarding signal %u to the container process %d", si.ssi_signo,
+			  (int)pid);
+		kill(pid, (int)si.ssi_signo);
+	}
+}
+
+/* Delete the (stopped) container after a foreground run. */
+static int run_cleanup(const struct global_opts *g, const char *id, struct husk_error *err)
+{
+	struct cli_container c;
+	int r;
+
+	r = cli_container_open(g, id, CLI_LOCK | CLI_ANY_STATE, &c, err);
+	if (r < 0)
+		return r;
+	r = container_dir_remove(&c.dir, err);
+	cli_container_close(&c);
+	return r;
+}
+
+static int run_container(const struct global_opts *g, const struct run_opts *o, const char *id,
+			 struct husk_error *err)
+{
+	_cleanup_close_ int sfd = -1;
+	struct created c;
+	pid_t pid;
+	int status = 0;
+	int r;
+
+	/*
+	 * Block the forwarded signals before the container exists: a Ctrl-C
+	 * during setup then waits in the signalfd and reaches the container
+	 * once it runs (which exits, and is cleaned up), instead of killing
+	 * husk halfway.  The workload itself starts with an empty signal mask
+	 * (husk-init resets it).
+	 */
+	if (!o->detach) {
+		sfd = signals_take(err);
+		if (sfd < 0)
+			return sfd;
+	}
+	r = create_container(g, &o->create, id, &c, err);
+	if (r < 0)
+		return r;
+	r = exec_fifo_release(&c.dir, err);
+	if (r == 0)
+		r = launch_wait_exec(&c.res, err);
+	if (r < 0) {
+		created_destroy(&c);
+		return r;
+	}
+	pid = c.res.pid;
+	created_close(&c);      /* unlocks: kill/state work while it runs */
+	if (o->detach)
+		return 0;
+	r = forward_until_exit(sfd, pid, &status, err);
+	if (r < 0)
+		return r;
+	/* The workload's status is what the caller waits for: a failed cleanup
+	 * is worth a warning, not the loss of that status. */
+	if (!o->keep && run_cleanup(g, id, err) < 0 && err->errnum != ENOENT)
+		log_warn("%s", err->msg);
+	return exit_code_of(status);
+}
+
+int cmd_run(const struct global_opts *g, int argc, char **argv, struct husk_error *err)
+{
+	struct run_opts o = { 0 };
+	const struct opt_def defs[] = {
+		CREATE_OPT_DEFS(&o.create),
+		OPT_B("detach", "d", &o.detach, "exit once the container started"),
+		OPT_B("keep", NULL, &o.keep, "keep the stopped container's state after it exits"),
+	};
+	struct opt_result args;
+	int r;
+
+	r = opts_parse(defs, ARRAY_SIZE(defs), argc, argv, 0, &args, err);
+	if (r < 0)
+		return r;
+	if (args.help) {
+		cli_print_verb_help("run", run_synopsis, run_description, defs, ARRAY_SIZE(defs));
+		opt_result_free(&args);
+		return 0;
+	}
+	r = opts_expect_args(&args, 1, 1, "run", run_synopsis, err);
+	if (r == 0)
+		r = run_container(g, &o, args.args[0], err);
+	opt_result_free(&args);
+	return r;
+}
