@@ -158,4 +158,6 @@ install: husk
 clean:
 	rm -rf build build-san build-fuzz build-analyze husk
 
+include src/reaper/reaper.mk
+
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d)

@@ -31,6 +31,7 @@ struct launch_opts {
 	int preserve_fds;           /* fds 3 .. 3+n-1 are passed to the workload */
 	bool no_pivot;
 	bool no_new_keyring;
+	bool no_init;               /* husk-init passes through instead of forking */
 	const char *console_socket; /* reserved for the console-socket issue */
 };
 
@@ -38,6 +39,7 @@ struct launch_result {
 	pid_t pid;                  /* the container process, in our pid namespace */
 	int sync_fd;                /* see launch_wait_exec(); -1 when closed */
 	bool rootless;              /* husk ran unprivileged */
+	char note[256];             /* something worth a debug line, or "" */
 };
 
 int launch_container(const struct launch_opts *opts, struct launch_result *res,

@@ -14,6 +14,8 @@
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -21,10 +23,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "husk/reaper.h"
 #include "husk/util.h"
 #include "launch-internal.h"
 #include "sync.h"
 
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -268,6 +274,41 @@ static int stage_preserve_fds(struct child_ctx *ctx, struct launch_plan *plan,
 	return 0;
 }
 
+/*
+ * Copy the embedded husk-init into a memfd and seal it, so that the program
+ * the container's PID 1 runs is neither the host's husk binary nor anything
+ * a process can write to (the runc CVE-2019-5736 class).  Done before READY
+ * so that a host that cannot do it is known at create time.  Where the host
+ * forbids executable memfds (vm.memfd_noexec=2) the workload is executed
+ * directly, without a reaper: never from the husk file.
+ */
+static int stage_init_image(struct child_ctx *ctx, struct launch_plan *plan,
+			    struct husk_error *err)
+{
+	const unsigned int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+	_cleanup_close_ int fd = -1;
+	size_t len;
+	const void *image = husk_init_image(&len);
+
+	fd = memfd_create(HUSK_INIT_ARGV0, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL) /* kernels before 6.3 know no MFD_EXEC */
+		fd = memfd_create(HUSK_INIT_ARGV0, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+		snprintf(ctx->note, sizeof(ctx->note),
+			 "executable memfds are forbidden here (vm.memfd_noexec): "
+			 "the workload runs without husk-init as PID 1");
+		return 0;
+	}
+	if (fd < 0)
+		return husk_error_set(err, errno, "memfd_create for husk-init");
+	if (write_all(fd, image, len) < 0)
+		return husk_error_set(err, errno, "write husk-init to its memfd");
+	if (fcntl(fd, F_ADD_SEALS, seals) < 0)
+		return husk_error_set(err, errno, "seal the husk-init memfd");
+	ctx->init_fd = TAKE_FD(fd);
+	return 0;
+}
+
 static int stage_no_new_privs(struct child_ctx *ctx, struct launch_plan *plan,
 			      struct husk_error *err)
 {
@@ -311,6 +352,7 @@ static const struct stage stages[] = {
 	{ "user", stage_user },
 	{ "cwd", stage_cwd },
 	{ "", stage_find_exec },
+	{ "husk-init", stage_init_image },
 	{ "preserve-fds", stage_preserve_fds },
 	{ "no-new-privileges", stage_no_new_privs },
 };
@@ -333,12 +375,49 @@ static int wait_for_start(int fifo_fd)
 	}
 }
 
+/* husk-init's command line: options, "--", then the workload's own argv. */
+static char **init_argv(const struct child_ctx *ctx)
+{
+	char **argv = NULL;
+
+	strv_push(&argv, HUSK_INIT_ARGV0);
+	if (ctx->opts->no_init || str_eq(spec_annotation(ctx->spec, "io.husk.init"), "false"))
+		strv_push(&argv, HUSK_INIT_OPT_NO_FORK);
+	strv_push(&argv, HUSK_INIT_OPT_END);
+	for (char **a = ctx->spec->process->args; *a; a++)
+		strv_push(&argv, *a);
+	return argv;
+}
+
+/*
+ * The last step: husk-init from its sealed memfd, which execs the workload
+ * (args[0] is looked up again there, with the same PATH, as runc does).
+ * The workload starts with an empty signal mask, whatever husk blocked.
+ * Returns only on failure, with errno set.
+ */
+static void exec_workload(struct child_ctx *ctx)
+{
+	char *const *env = ctx->spec->process->env ? ctx->spec->process->env : (char *[]){ NULL };
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (ctx->init_fd >= 0) {
+		char **argv = init_argv(ctx);
+
+		syscall(SYS_execveat, ctx->init_fd, "", argv, env, AT_EMPTY_PATH);
+		return;
+	}
+	execve(ctx->exec_path, ctx->spec->process->args, env);
+}
+
 void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 {
 	struct husk_error err;
 	int r;
 
 	husk_error_clear(&err);
+	ctx->init_fd = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(stages); i++) {
 		r = stages[i].fn(ctx, plan, &err);
 		if (r < 0) {
@@ -346,7 +425,8 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 			_exit(1);
 		}
 	}
-	if (sync_send(ctx->sync_fd, SYNC_READY) < 0)
+	husk_error_setq(&err, 0, "%s", ctx->note);
+	if (sync_send_error(ctx->sync_fd, SYNC_READY, "", &err) < 0)
 		_exit(1); /* husk is gone: nobody would know about us */
 
 	if (ctx->fifo_fd >= 0) {
@@ -355,8 +435,7 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 		close(ctx->fifo_fd);
 	}
 
-	execve(ctx->exec_path, ctx->spec->process->args,
-	       ctx->spec->process->env ? ctx->spec->process->env : (char *[]){ NULL });
+	exec_workload(ctx);
 	r = errno;
 	husk_error_set(&err, r, "exec \"%s\"", ctx->spec->process->args[0]);
 	sync_send_error(ctx->sync_fd, SYNC_EXEC_FAILED, "", &err);

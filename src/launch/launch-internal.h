@@ -35,6 +35,8 @@ struct child_ctx {
 	int sync_fd;                /* the child's end of the sync socket */
 	int fifo_fd;                /* exec fifo read end, or -1 */
 	char *exec_path;            /* the resolved executable (child only) */
+	int init_fd;                /* sealed memfd holding husk-init, or -1 */
+	char note[256];             /* sent with READY: worth a debug line */
 };
 
 /* What the parent decided before the clone (launch.c). */

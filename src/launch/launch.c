@@ -22,6 +22,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -165,7 +166,7 @@ static int child_vanished(pid_t pid, struct husk_error *err)
  * On any failure the child is killed and reaped before returning.
  */
 static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *plan, pid_t pid,
-			    int sync_fd, struct husk_error *err)
+			    int sync_fd, struct launch_result *res, struct husk_error *err)
 {
 	struct sync_msg msg;
 	int r;
@@ -187,8 +188,10 @@ static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *pla
 		husk_error_set(err, -r, "read from the container process");
 		goto fail;
 	}
-	if (msg.type == SYNC_READY)
+	if (msg.type == SYNC_READY) {
+		snprintf(res->note, sizeof(res->note), "%.*s", (int)sizeof(res->note) - 1, msg.msg);
 		return 0;
+	}
 	r = child_error(&msg, err);
 fail:
 	kill_and_reap(pid);
@@ -215,6 +218,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->pid = -1;
 	res->sync_fd = -1;
 	res->rootless = ctx.rootless;
+	res->note[0] = '\0';
 	if (opts->preserve_fds < 0)
 		return husk_error_setq(err, EINVAL, "--preserve-fds: must not be negative");
 	if (!opts->spec->process)
@@ -258,7 +262,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	}
 	closep(&sv[1]);
 
-	r = parent_handshake(&ctx, &plan, pid, sv[0], err);
+	r = parent_handshake(&ctx, &plan, pid, sv[0], res, err);
 	if (r < 0)
 		goto out;
 	res->pid = pid;

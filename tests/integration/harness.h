@@ -43,7 +43,7 @@
  * The PID the workload sees for itself.  1 while the workload is the
  * container's init; becomes 2 when husk-init runs as PID 1 in front of it.
  */
-#define WORKLOAD_PID 1
+#define WORKLOAD_PID 2
 
 /* Seconds one husk call may take before the harness kills it. */
 #define HUSK_CALL_TIMEOUT 20
