@@ -94,16 +94,22 @@ static void block_signals(sigset_t *blocked, sigset_t *orig)
 /*
  * Put every signal back to its default action, so the workload starts from a
  * clean slate and inherits no SIG_IGN from husk or from whoever ran husk
- * (exec keeps ignored signals ignored).  musl refuses its internal signals
- * 32-34 here: harmless, nobody can have set them through musl either.
+ * (exec keeps ignored signals ignored).  The raw rt_sigaction syscall is used
+ * because musl's sigaction() refuses its internal signals 32-34, yet a glibc
+ * program above us may well have ignored them (seen: a shell harness that
+ * ignores signal 32), and a workload must receive them when forwarded.
  */
 static void reset_signal_dispositions(void)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct {
+		unsigned long handler, flags, restorer;
+		unsigned char mask[8];
+	} dfl;
 
-	for (int sig = 1; sig < _NSIG; sig++) {
+	memset(&dfl, 0, sizeof(dfl)); /* SIG_DFL is 0 */
+	for (int sig = 1; sig <= 64; sig++) {
 		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	}
 }
 
