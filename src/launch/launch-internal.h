@@ -23,6 +23,8 @@ struct child_ctx {
 	const struct launch_opts *opts;
 	const struct husk_spec *spec;
 	bool rootless;              /* husk itself runs unprivileged */
+	bool in_userns;             /* husk itself runs in a non-initial user namespace
+				     * (rootless podman, unshare -r): no mknod there */
 	bool new_userns;            /* we created (or joined) a user namespace */
 	bool new_pidns;
 	bool new_netns;

@@ -128,6 +128,23 @@ static pid_t clone_child(uint64_t flags, int *pidfd)
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
+/*
+ * Does husk itself run inside a user namespace other than the initial one?
+ * Then it may be uid 0 with capabilities (rootless podman runs its runtime
+ * so) yet unable to mknod devices.  The initial namespace maps every id.
+ */
+static bool running_in_userns(void)
+{
+	_cleanup_free_ char *map = NULL;
+	unsigned long inside, outside, count;
+
+	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", 4096, &map, NULL, NULL) < 0)
+		return false;
+	if (sscanf(map, "%lu %lu %lu", &inside, &outside, &count) != 3)
+		return false;
+	return !(inside == 0 && outside == 0 && count == 4294967295UL);
+}
+
 static void kill_and_reap(pid_t pid)
 {
 	if (pid <= 0)
@@ -218,11 +235,20 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->pid = -1;
 	res->sync_fd = -1;
 	res->rootless = ctx.rootless;
+	ctx.in_userns = ctx.rootless || running_in_userns();
 	res->note[0] = '\0';
 	if (opts->preserve_fds < 0)
 		return husk_error_setq(err, EINVAL, "--preserve-fds: must not be negative");
 	if (!opts->spec->process)
 		return husk_error_setq(err, EINVAL, "config.json: .process: required to run a container");
+	/* Consoles come with the console-socket work; until then say so plainly
+	 * rather than leave an engine waiting on a socket nobody writes to. */
+	if (opts->console_socket)
+		return husk_error_setq(err, ENOTSUP, "--console-socket: terminals are not supported "
+				       "by this husk yet");
+	if (opts->spec->process->terminal)
+		return husk_error_setq(err, ENOTSUP, "config.json: .process.terminal: terminals are "
+				       "not supported by this husk yet; set it to false");
 
 	r = plan_namespaces(&ctx, &plan, err);
 	if (r < 0)

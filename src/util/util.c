@@ -244,7 +244,11 @@ int write_all(int fd, const void *buf, size_t len)
 int write_file_atomic_at(int dirfd, const char *path, const void *buf, size_t len,
 			 mode_t mode, struct husk_error *err)
 {
-	_cleanup_free_ char *tmp = xasprintf(".%s.tmp.%d", path, (int)getpid());
+	/* The temporary file sits beside the target: "dir/.name.tmp.PID". */
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+	_cleanup_free_ char *tmp = xasprintf("%.*s.%s.tmp.%d", dirlen, path, path + dirlen,
+					     (int)getpid());
 	_cleanup_close_ int fd = -1;
 	int r;
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for src/launch/process.c and the error convention. */
+#define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -180,4 +181,30 @@ Test(error, long_messages_truncate_safely)
 	husk_error_hint(&err, "%s", big);
 	cr_assert_lt(strlen(err.msg), sizeof(err.msg));
 	cr_assert_eq(husk_error_setq(&err, 0, "no errno"), -EINVAL);
+}
+
+Test(util, atomic_write_into_a_subdirectory)
+{
+	char dir[] = "/tmp/husk-unit-atomic-XXXXXX";
+	struct husk_error err;
+	_cleanup_free_ char *sub = NULL, *text = NULL;
+	size_t len = 0;
+	int dfd;
+
+	cr_assert_not_null(mkdtemp(dir));
+	sub = xasprintf("%s/sub", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cr_assert_geq(dfd, 0);
+	husk_error_clear(&err);
+	cr_assert_eq(write_file_atomic_at(dfd, "sub/pid", "42", 2, 0644, &err), 0, "%s", err.msg);
+	cr_assert_eq(read_file_at(dfd, "sub/pid", 64, &text, &len, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(text, "42");
+	/* Nothing but the target is left in the directory. */
+	_cleanup_free_ char *cmd = xasprintf("test $(ls -A %s | wc -l) -eq 1", sub);
+	cr_assert_eq(system(cmd), 0);
+	close(dfd);
+	free(cmd);
+	cmd = xasprintf("rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
 }
