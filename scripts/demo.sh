@@ -90,6 +90,13 @@ if [ $$ -le 2 ]; then
 else
 	fail "PID $$: not in a new PID namespace"
 fi
+echo '$ ps -o pid,ppid,comm'
+ps -o pid,ppid,comm
+if [ "$(ps -o pid,comm | awk '$1 == 1 {print $2}')" = "memfd:husk-init" ]; then
+	ok "PID 1 is husk-init, run from a sealed memfd: it reaps and forwards signals"
+else
+	fail "PID 1 is not husk-init"
+fi
 
 show "UTS namespace"
 echo '$ hostname'
