@@ -33,12 +33,17 @@ static inline void freep(void *p)
 	errno = saved;
 }
 
-/* close() once, never retried on EINTR (the fd is gone either way). */
+/*
+ * close() once, never retried on EINTR (the fd is gone either way), and
+ * leave -1 behind so that a later use or a second close cannot hit a
+ * number the kernel has since handed out again.
+ */
 static inline void closep(int *fd)
 {
 	if (*fd >= 0) {
 		int saved = errno;
 		close(*fd);
+		*fd = -1;
 		errno = saved;
 	}
 }

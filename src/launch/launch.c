@@ -113,6 +113,35 @@ static void plan_close(struct launch_plan *plan)
 }
 
 /*
+ * A pid namespace given by path must be joined before the clone, since
+ * setns(CLONE_NEWPID) only moves our future children.  The kernel wants
+ * CAP_SYS_ADMIN in our own user namespace for that, which a rootless husk
+ * has only inside the pod's user namespace: so when that one is joined too,
+ * husk enters it first (as its owner it may) and the clone then creates the
+ * remaining namespaces directly inside it.
+ */
+static int parent_join_pid_ns(struct child_ctx *ctx, struct launch_plan *plan,
+			      struct husk_error *err)
+{
+	if (plan->join_fd[NS_PID] < 0)
+		return 0;
+	if (plan->join_fd[NS_USER] >= 0 && ctx->rootless) {
+		if (setns(plan->join_fd[NS_USER], CLONE_NEWUSER) < 0)
+			return husk_error_set(err, errno, "join the user namespace in .linux.namespaces");
+		closep(&plan->join_fd[NS_USER]);
+	}
+	if (setns(plan->join_fd[NS_PID], CLONE_NEWPID) < 0) {
+		husk_error_set(err, errno, "join the pid namespace in .linux.namespaces");
+		if (errno == EPERM && ctx->rootless)
+			husk_error_hint(err, "rootless, the pid namespace's user namespace must be "
+				       "joined as well");
+		return -err->errnum;
+	}
+	closep(&plan->join_fd[NS_PID]);
+	return 0;
+}
+
+/*
  * clone3() without a stack behaves like fork(): the child continues here on
  * a copy of our stack.  husk is single-threaded, so that is safe.  Time and
  * cgroup namespaces are unshared by the child later (see child.c).
@@ -253,10 +282,9 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	r = plan_namespaces(&ctx, &plan, err);
 	if (r < 0)
 		goto out;
-	if (plan.join_fd[NS_PID] >= 0 && setns(plan.join_fd[NS_PID], CLONE_NEWPID) < 0) {
-		r = husk_error_set(err, errno, "join the pid namespace in .linux.namespaces");
+	r = parent_join_pid_ns(&ctx, &plan, err);
+	if (r < 0)
 		goto out;
-	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    fd_move_above(&sv[0], 3 + opts->preserve_fds) < 0 ||
 	    fd_move_above(&sv[1], 3 + opts->preserve_fds) < 0) {
