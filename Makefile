@@ -4,6 +4,7 @@
 #   make check           install test deps (as root), unit + fuzz-replay + integration tests
 #   make SANITIZE=1 check  the same under AddressSanitizer + UBSan (halts on first report)
 #   make demo            build and run a hardened rootless busybox container
+#   make bench           husk vs crun vs runc, rootless (BENCH_ARGS="--root-mode", "--quick", ...)
 #   make fuzz            libFuzzer harness for the config parser (clang)
 #   make analyze         GCC -fanalyzer over the sources
 #   make install PREFIX=/usr/local DESTDIR=
@@ -62,7 +63,8 @@ FUZZ_BIN  := $(BUILD)/tests/fuzz-spec
 TEST_DIR  ?= /tmp/husk-test
 JOBS      ?= 2
 
-.PHONY: all husk deps check unit integration fuzz-replay fuzz demo install clean analyze test-setup
+.PHONY: all husk deps check unit integration fuzz-replay fuzz demo bench install clean analyze \
+	test-setup
 
 all: husk
 
@@ -145,6 +147,11 @@ demo: deps
 	@$(MAKE) --no-print-directory husk
 	@HUSK=$(abspath $(HUSK)) scripts/demo.sh
 
+# Timings live here, never in `make check`; bench/run.sh builds its own
+# driver (bench/driver.c) and writes bench/results/latest.{md,json}.
+bench: deps husk
+	@bench/run.sh --husk $(abspath $(HUSK)) $(BENCH_ARGS)
+
 analyze:
 	@$(MAKE) --no-print-directory BUILD=build-analyze OPT="-O1 -fanalyzer" build-analyze/libhusk.a
 
@@ -159,5 +166,6 @@ clean:
 	rm -rf build build-san build-fuzz build-analyze husk
 
 include src/reaper/reaper.mk
+include src/security/security.mk
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d)

@@ -40,6 +40,7 @@ struct launch_result {
 	int sync_fd;                /* see launch_wait_exec(); -1 when closed */
 	bool rootless;              /* husk ran unprivileged */
 	char note[256];             /* something worth a debug line, or "" */
+	char **warnings;            /* for the caller to print (unknown capabilities ...) */
 };
 
 int launch_container(const struct launch_opts *opts, struct launch_result *res,
@@ -52,7 +53,8 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
  */
 int launch_wait_exec(struct launch_result *res, struct husk_error *err);
 
-/* Close res->sync_fd without waiting (create hands the process over). */
+/* Close res->sync_fd without waiting (create hands the process over), and
+ * free res->warnings. */
 void launch_result_release(struct launch_result *res);
 
 #endif

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "husk/reaper.h"
+#include "husk/security.h"
 #include "husk/util.h"
 #include "launch-internal.h"
 #include "sync.h"
@@ -248,9 +249,44 @@ static int stage_rlimits(struct child_ctx *ctx, struct launch_plan *plan, struct
 	return process_set_rlimits(ctx->spec->process, err);
 }
 
+/* The bounding set is narrowed while we still hold CAP_SETPCAP. */
+static int stage_caps_bounding(struct child_ctx *ctx, struct launch_plan *plan,
+			       struct husk_error *err)
+{
+	return security_caps_before_user(ctx->security, err);
+}
+
+/*
+ * Without no_new_privs the kernel takes a filter only from a holder of
+ * CAP_SYS_ADMIN, which the uid change is about to drop: load it now.  The
+ * profile then also governs the few setup syscalls that follow.
+ */
+static int stage_seccomp_early(struct child_ctx *ctx, struct launch_plan *plan,
+			       struct husk_error *err)
+{
+	int notify_fd = -1;
+
+	if (!security_seccomp_early(ctx->security))
+		return 0;
+	ctx->seccomp_loaded = true;
+	return security_seccomp_apply(ctx->security, &notify_fd, err);
+}
+
 static int stage_user(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
 {
 	return process_set_user(ctx, err);
+}
+
+/* Effective, permitted, inheritable, then ambient: after the uid change. */
+static int stage_caps(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return security_caps_after_user(ctx->security, err);
+}
+
+/* LSM exec labels go before no_new_privs, which restricts AppArmor changes. */
+static int stage_lsm(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return security_lsm_apply(ctx->security, err);
 }
 
 static int stage_cwd(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
@@ -332,7 +368,11 @@ struct stage {
  *    readonlyPaths make /proc/sys read-only in rootfs-finalize;
  *  - rlimits are raised while we still hold CAP_SYS_RESOURCE, before the
  *    uid change drops it;
- *  - cwd and the executable are checked as the final user.
+ *  - privileges narrow step by step: bounding set, (seccomp when it needs
+ *    CAP_SYS_ADMIN), uid/gid, capability sets, LSM label, no_new_privs;
+ *  - cwd and the executable are checked as the final user;
+ *  - seccomp comes last of all, after the start wait, right before the
+ *    execveat of husk-init (which runs under the same filter).
  */
 static const struct stage stages[] = {
 	{ "close-fds", stage_close_fds },
@@ -349,7 +389,11 @@ static const struct stage stages[] = {
 	{ "sysctl", stage_sysctl },
 	{ "rootfs-finalize", stage_rootfs_finalize },
 	{ "rlimits", stage_rlimits },
+	{ "capabilities-bounding", stage_caps_bounding },
+	{ "seccomp", stage_seccomp_early },
 	{ "user", stage_user },
+	{ "capabilities", stage_caps },
+	{ "lsm", stage_lsm },
 	{ "cwd", stage_cwd },
 	{ "", stage_find_exec },
 	{ "husk-init", stage_init_image },
@@ -433,6 +477,15 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 		if (wait_for_start(ctx->fifo_fd) < 0)
 			_exit(1);
 		close(ctx->fifo_fd);
+	}
+	if (!ctx->seccomp_loaded) {
+		int notify_fd = -1;
+
+		if (security_seccomp_apply(ctx->security, &notify_fd, &err) < 0) {
+			husk_error_prefix(&err, "seccomp");
+			sync_send_error(ctx->sync_fd, SYNC_EXEC_FAILED, "", &err);
+			_exit(126);
+		}
 	}
 
 	exec_workload(ctx);

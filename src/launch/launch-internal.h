@@ -19,8 +19,11 @@
 #include "husk/spec.h"
 
 /* What the container process knows about the container being built. */
+struct security_plan;
+
 struct child_ctx {
 	const struct launch_opts *opts;
+	const struct security_plan *security; /* compiled by the parent */
 	const struct husk_spec *spec;
 	bool rootless;              /* husk itself runs unprivileged */
 	bool in_userns;             /* husk itself runs in a non-initial user namespace
@@ -38,6 +41,7 @@ struct child_ctx {
 	int fifo_fd;                /* exec fifo read end, or -1 */
 	char *exec_path;            /* the resolved executable (child only) */
 	int init_fd;                /* sealed memfd holding husk-init, or -1 */
+	bool seccomp_loaded;        /* loaded early (no no_new_privs) */
 	char note[256];             /* sent with READY: worth a debug line */
 };
 

@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "husk/security.h"
 #include "husk/util.h"
 #include "launch-internal.h"
 #include "sync.h"
@@ -248,6 +249,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 		     struct husk_error *err)
 {
 	struct launch_plan plan = { 0 };
+	struct security_plan *security = NULL;
 	struct child_ctx ctx = {
 		.opts = opts,
 		.spec = opts->spec,
@@ -263,6 +265,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 
 	res->pid = -1;
 	res->sync_fd = -1;
+	res->warnings = NULL;
 	res->rootless = ctx.rootless;
 	ctx.in_userns = ctx.rootless || running_in_userns();
 	res->note[0] = '\0';
@@ -282,6 +285,17 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	r = plan_namespaces(&ctx, &plan, err);
 	if (r < 0)
 		goto out;
+	/* Capabilities are resolved and seccomp compiled here, once, so that the
+	 * container process runs no libcap or libseccomp code of its own. */
+	r = security_prepare(opts->spec, opts->spec->process, &security, &res->warnings, err);
+	if (r < 0)
+		goto out;
+	if (security_seccomp_has_notify(security)) {
+		r = husk_error_setq(err, ENOTSUP, "config.json: .linux.seccomp: SCMP_ACT_NOTIFY "
+				    "(a listenerPath agent) is not supported by this husk yet");
+		goto out;
+	}
+	ctx.security = security;
 	r = parent_join_pid_ns(&ctx, &plan, err);
 	if (r < 0)
 		goto out;
@@ -322,6 +336,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->pid = pid;
 	res->sync_fd = TAKE_FD(sv[0]);
 out:
+	security_plan_free(security);
 	closep(&ctx.fifo_fd);
 	closep(&sv[0]);
 	closep(&sv[1]);
@@ -347,4 +362,6 @@ int launch_wait_exec(struct launch_result *res, struct husk_error *err)
 void launch_result_release(struct launch_result *res)
 {
 	closep(&res->sync_fd);
+	strv_free(res->warnings);
+	res->warnings = NULL;
 }
