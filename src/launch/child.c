@@ -216,6 +216,10 @@ static int stage_hostname(struct child_ctx *ctx, struct launch_plan *plan, struc
 		return husk_error_setq(err, EINVAL,
 				       ".hostname: setting a hostname needs a uts namespace "
 				       "(add {\"type\": \"uts\"} to .linux.namespaces)");
+	if ((s->hostname || s->domainname) && ctx->joins_host_ns[NS_UTS])
+		return husk_error_setq(err, EPERM,
+				       ".hostname: the uts namespace joined in .linux.namespaces is "
+				       "husk's own; setting it would rename the host");
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return husk_error_set(err, errno, ".hostname: sethostname \"%s\"", s->hostname);
 	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)

@@ -35,6 +35,7 @@ struct child_ctx {
 	bool new_ipcns;
 	bool new_utsns;
 	bool new_cgroupns;
+	bool joins_host_ns[NS_TYPE_COUNT]; /* a path in .linux.namespaces names husk's own */
 	uid_t host_uid;             /* the caller's uid and gid, outside */
 	gid_t host_gid;
 	int sync_fd;                /* the child's end of the sync socket */

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,6 +66,22 @@ static int fd_move_above(int *fd, int min)
 	return 0;
 }
 
+/* Is the namespace behind fd the one husk itself is in (the host's)? */
+static bool is_own_namespace(int fd, enum husk_ns_type type)
+{
+	static const char *const file[NS_TYPE_COUNT] = {
+		[NS_NETWORK] = "net", [NS_IPC] = "ipc", [NS_UTS] = "uts",
+	};
+	struct stat a, b;
+	char path[64];
+
+	if (!file[type])
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", file[type]);
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 /*
  * Decide which namespaces are new and open those to be joined.  A rootless
  * caller always gets a new user namespace: nothing else could work.
@@ -86,6 +103,7 @@ static int plan_namespaces(struct child_ctx *ctx, struct launch_plan *plan, stru
 		if (plan->join_fd[ns->type] < 0)
 			return husk_error_set(err, errno, ".linux.namespaces[%zu].path: open %s", i,
 					      ns->path);
+		ctx->joins_host_ns[ns->type] = is_own_namespace(plan->join_fd[ns->type], ns->type);
 		if (fd_move_above(&plan->join_fd[ns->type], 3 + ctx->opts->preserve_fds) < 0)
 			return husk_error_set(err, errno, "dup %s", ns->path);
 	}

@@ -95,6 +95,7 @@ int process_sysctl(const struct child_ctx *ctx, struct husk_error *err)
 		const char *ns = key ? sysctl_namespace(key) : NULL;
 		_cleanup_free_ char *path = NULL;
 		_cleanup_close_ int fd = -1;
+		enum husk_ns_type type;
 		bool owned;
 
 		if (!key || !sysctl_key_valid(key))
@@ -104,9 +105,15 @@ int process_sysctl(const struct child_ctx *ctx, struct husk_error *err)
 			return husk_error_setq(err, EINVAL,
 					       ".linux.sysctl[\"%s\"]: not namespaced; it would change "
 					       "the host kernel", key);
-		owned = strcmp(ns, "network") == 0 ? spec_namespace(ctx->spec, NS_NETWORK) != NULL
-		      : strcmp(ns, "ipc") == 0     ? spec_namespace(ctx->spec, NS_IPC) != NULL
-						   : spec_namespace(ctx->spec, NS_UTS) != NULL;
+		type = strcmp(ns, "network") == 0 ? NS_NETWORK
+		     : strcmp(ns, "ipc") == 0     ? NS_IPC
+						  : NS_UTS;
+		owned = spec_namespace(ctx->spec, type) != NULL;
+		if (owned && ctx->joins_host_ns[type])
+			return husk_error_setq(err, EPERM,
+					       ".linux.sysctl[\"%s\"]: the %s namespace joined in "
+					       ".linux.namespaces is husk's own; the key would change "
+					       "the host", key, ns);
 		if (!owned)
 			return husk_error_setq(err, EINVAL,
 					       ".linux.sysctl[\"%s\"]: needs the container's own %s "

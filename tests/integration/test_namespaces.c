@@ -111,3 +111,34 @@ HTEST(namespaces, join_missing_path_fails_cleanly)
 	free(path);
 	hres_free(&r);
 }
+
+/*
+ * Joining husk's own (the host's) uts namespace by path must not let
+ * .hostname rename the host.  Rootless, the kernel refuses the join itself.
+ */
+HTEST(namespaces, hostname_in_joined_host_uts_is_refused)
+{
+	struct hres r = { 0 };
+	char before[256], after[256];
+	char *text = bundle_config_text(c, &(struct bundle_cfg){ .args = ARGS("true") });
+	char *bad = json_text_replace(text, "namespaces",
+				      "[{\"type\": \"mount\"}, {\"type\": \"pid\"},"
+				      " {\"type\": \"uts\", \"path\": \"/proc/self/ns/uts\"}]");
+	char *path = hpath(c, "bundle/config.json");
+
+	cr_assert_eq(gethostname(before, sizeof(before)), 0);
+	bundle_make_rootfs(c);
+	write_text(path, bad);
+	chown_to_user(c, path);
+	HUSK(c, &r, "run", "--bundle", c->bundle, c->id);
+	cr_assert_eq(gethostname(after, sizeof(after)), 0);
+	cr_assert_str_eq(after, before, "the host was renamed");
+	cr_assert_neq(r.code, 0, "stdout: %s", r.out);
+	if (c->mode == MODE_ROOT)
+		cr_assert(strstr(r.err, "husk's own") != NULL, "stderr: %s", r.err);
+	assert_nothing_left(c);
+	free(text);
+	free(bad);
+	free(path);
+	hres_free(&r);
+}
