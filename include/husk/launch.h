@@ -57,4 +57,31 @@ int launch_wait_exec(struct launch_result *res, struct husk_error *err);
  * free res->warnings. */
 void launch_result_release(struct launch_result *res);
 
+/*
+ * `husk exec`: start spec->process inside the running container whose
+ * init is behind init_pidfd (container_pidfd(): checked against pid reuse).
+ *
+ * The process joins every namespace of the container's init that differs
+ * from husk's own (the user namespace first, all in one setns), takes the
+ * process's rlimits, user and cwd, and reaches its command through husk-init
+ * in pass-through mode, from a sealed memfd.  It is non-dumpable from before
+ * it joins until that final exec.
+ *
+ * On success it is our child (res->pid) and is about to look up and exec
+ * its command: launch_wait_exec() then says whether that worked; when it did
+ * not, the process exits 127 (not found) or 126 (cannot be executed).  On
+ * failure nothing is left running.  spec is the container's config.json
+ * (its seccomp filter applies); spec->process is what to run.
+ */
+struct launch_exec_opts {
+	const struct husk_spec *spec;
+	const char *id;
+	pid_t init_pid;             /* the container's init, in our pid namespace */
+	int init_pidfd;
+	int preserve_fds;           /* fds 3 .. 3+n-1 are passed to the process */
+};
+
+int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
+		struct husk_error *err);
+
 #endif

@@ -70,7 +70,7 @@ bool security_seccomp_early(const struct security_plan *plan);
 
 /*
  * Keep compiled seccomp programs in `dir` (created 0700 on first use, e.g.
- * <state root>/seccomp-cache), keyed by the SHA-256 of the profile, the
+ * the user's cache directory, e.g. ~/.cache/husk/seccomp), keyed by the SHA-256 of the profile, the
  * libseccomp version and the kernel release, so that a profile compiled
  * once loads in microseconds afterwards.  NULL (the default) turns the
  * cache off.  Process-wide; call it before security_prepare().

@@ -44,6 +44,8 @@ int cmd_kill(const struct global_opts *g, int argc, char **argv, struct husk_err
 int cmd_delete(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
 int cmd_list(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
 int cmd_spec(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
+int cmd_audit(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
+int cmd_exec(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
 
 /* ---- create.c: the create half shared by `create` and `run` ------------ */
 
@@ -138,6 +140,20 @@ void cli_state_json(struct json_writer *w, const struct husk_state_file *st,
 /* Write "PID" (no newline, as runc) to path atomically. */
 int cli_write_pid_file(const char *path, pid_t pid, struct husk_error *err);
 
+/* A wait status as a shell shows it: the exit status, or 128+n for signal n. */
+int cli_exit_code(int status);
+
+/*
+ * For a process husk waits for in the foreground (run, exec): block the
+ * signals husk forwards (INT TERM HUP QUIT USR1 USR2 WINCH) and SIGCHLD, and
+ * return a signalfd for them.  Done before the process exists, so a signal
+ * during setup waits and reaches it once it runs.
+ */
+int cli_signals_take(struct husk_error *err);
+
+/* Forward those signals to our child `pid` until it exits; its wait status in *status. */
+int cli_forward_until_exit(int sfd, pid_t pid, int *status, struct husk_error *err);
+
 /* Print a verb's help: usage line, description, options. */
 void cli_print_verb_help(const char *verb, const char *synopsis, const char *description,
 			 const struct opt_def *defs, size_t n_defs);
@@ -146,5 +162,8 @@ void cli_print_verb_help(const char *verb, const char *synopsis, const char *des
 
 /* "KILL", "SIGKILL", "kill", "9" -> 9; -EINVAL with a message otherwise (1..64). */
 int parse_signal(const char *s, int *sig, struct husk_error *err);
+
+/* Point the seccomp filter cache at the user's cache directory. */
+void cli_seccomp_cache_setup(void);
 
 #endif

@@ -2,14 +2,19 @@
 /* Helpers the verbs share: the state root, loading a container, printing state. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "husk/json.h"
 #include "husk/log.h"
+#include "husk/security.h"
 #include "husk/util.h"
 #include "options.h"
 
@@ -172,4 +177,96 @@ void cli_print_verb_help(const char *verb, const char *synopsis, const char *des
 	printf("Usage: husk %s [OPTIONS] %s\n\n%s\n\n", verb, synopsis, description);
 	opts_print_help(stdout, defs, n_defs);
 	printf("\nSee husk-%s(8).\n", verb);
+}
+
+/* ---- foreground processes: signals and exit status ---------------------- */
+
+/* What a terminal or a supervisor sends that the process, not husk, should get. */
+static const int forwarded_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+
+int cli_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+int cli_signals_take(struct husk_error *err)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
+		sigaddset(&set, forwarded_signals[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return husk_error_set(err, errno, "sigprocmask");
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0)
+		return husk_error_set(err, errno, "signalfd");
+	return fd;
+}
+
+/*
+ * `pid` is our own child and not yet reaped, so kill() cannot hit another
+ * process.  The WNOHANG check before each read catches an exit that
+ * happened before SIGCHLD was blocked.
+ */
+int cli_forward_until_exit(int sfd, pid_t pid, int *status, struct husk_error *err)
+{
+	for (;;) {
+		struct signalfd_siginfo si;
+		pid_t w = waitpid(pid, status, WNOHANG);
+		ssize_t n;
+
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return husk_error_set(err, errno, "wait for process %d", (int)pid);
+		n = read(sfd, &si, sizeof(si));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(si))
+			return husk_error_set(err, n < 0 ? errno : EIO, "read signalfd");
+		if (si.ssi_signo == SIGCHLD)
+			continue;
+		log_debug("forwarding signal %u to process %d", si.ssi_signo, (int)pid);
+		kill(pid, (int)si.ssi_signo);
+	}
+}
+
+/*
+ * Where compiled seccomp filters are cached: a cache, not state, so it
+ * lives where caches do (/var/cache/husk as root, $XDG_CACHE_HOME/husk or
+ * ~/.cache/husk otherwise) and never in the state root, which holds only
+ * containers.  Missing directories are made 0700; when that fails the
+ * cache is simply off.
+ */
+void cli_seccomp_cache_setup(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	_cleanup_free_ char *dir = NULL;
+
+	if (geteuid() == 0 && !xdg)
+		dir = xstrdup("/var/cache/husk/seccomp");
+	else if (xdg && xdg[0] == '/')
+		dir = xasprintf("%s/husk/seccomp", xdg);
+	else if (home && home[0] == '/')
+		dir = xasprintf("%s/.cache/husk/seccomp", home);
+	else
+		return;
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return;
+		*p = '/';
+	}
+	security_set_cache_dir(dir);
 }

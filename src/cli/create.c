@@ -21,7 +21,6 @@
 
 #include "cli.h"
 #include "husk/log.h"
-#include "husk/security.h"
 #include "husk/util.h"
 
 static const char create_synopsis[] = "ID";
@@ -154,9 +153,7 @@ static int create_in_dir(const struct global_opts *g, const struct create_opts *
 		.no_init = o->no_init,
 		.console_socket = o->console_socket,
 	};
-	/* Compiled seccomp filters are kept per state root, keyed by content. */
-	_cleanup_free_ char *cache = xasprintf("%s/seccomp-cache", c->root.path);
-	security_set_cache_dir(cache);
+	cli_seccomp_cache_setup();
 	r = launch_container(&lo, &c->res, err);
 	for (char **w = c->res.warnings; w && *w; w++)
 		log_warn("%s", *w);

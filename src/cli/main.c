@@ -5,7 +5,8 @@
  * main parses the global options (which must come before the verb, as with
  * runc), sets up logging, runs the verb and reports its error once.  Exit
  * codes: 0 success, 1 any error (usage errors included), and for a
- * foreground `run` the workload's own status.
+ * foreground `run` the workload's own status.  `audit` is a linter and
+ * keeps a linter's codes (1: findings, 2: errors, which it reports itself).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -30,7 +31,8 @@ static const struct verb verbs[] = {
 	{ "delete", cmd_delete, "delete a container" },
 	{ "list", cmd_list, "list containers" },
 	{ "spec", cmd_spec, "write a default config.json" },
-	{ "exec", NULL, "run a new process inside a container" },
+	{ "audit", cmd_audit, "check a config.json for weak hardening" },
+	{ "exec", cmd_exec, "run a new process inside a container" },
 	{ "pause", NULL, "suspend all processes of a container" },
 	{ "resume", NULL, "resume a paused container" },
 	{ "ps", NULL, "list the processes of a container" },

@@ -61,6 +61,9 @@ static int opt_store(const struct opt_def *d, const char *value, struct husk_err
 					       "integer, got \"%s\"", d->name, value);
 		*d->to.i = (int)v;
 		return 0;
+	case OPT_LIST:
+		strv_push(d->to.v, value);
+		return 0;
 	}
 	return husk_error_setq(err, EINVAL, "flag --%s: bad table entry", d->name);
 }

@@ -23,7 +23,7 @@
 
 #include "husk/error.h"
 
-enum opt_type { OPT_BOOL, OPT_STRING, OPT_INT };
+enum opt_type { OPT_BOOL, OPT_STRING, OPT_INT, OPT_LIST };
 
 struct opt_def {
 	const char *name;           /* long name without dashes: "bundle" */
@@ -33,6 +33,7 @@ struct opt_def {
 		bool *b;
 		const char **s;
 		int *i;                 /* OPT_INT: a non-negative decimal */
+		char ***v;              /* OPT_LIST: each use appends a copy (strv_free it) */
 	} to;
 	const char *metavar;        /* "DIR" in the help; NULL for bools */
 	const char *help;
@@ -44,6 +45,9 @@ struct opt_def {
 	{ .name = (n), .alias = (a), .type = OPT_STRING, .to.s = (p), .metavar = (m), .help = (h) }
 #define OPT_I(n, a, p, m, h)                                                              \
 	{ .name = (n), .alias = (a), .type = OPT_INT, .to.i = (p), .metavar = (m), .help = (h) }
+/* A flag that may be repeated (exec -e A=1 -e B=2): the values in order. */
+#define OPT_L(n, a, p, m, h)                                                              \
+	{ .name = (n), .alias = (a), .type = OPT_LIST, .to.v = (p), .metavar = (m), .help = (h) }
 
 enum { OPTS_STOP_AT_ARG = 1 << 0 };
 

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,74 +24,11 @@ static const char run_description[] =
 	"forwards signals to it, waits for it to exit, deletes it (unless --keep) and\n"
 	"exits with its exit status; with --detach husk exits once it started.";
 
-static const int forwarded_signals[] = {
-	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
-};
-
 struct run_opts {
 	struct create_opts create;
 	bool detach;
 	bool keep;
 };
-
-/* Map a wait status to an exit code the way a shell does. */
-static int exit_code_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
-/* Block the forwarded signals and SIGCHLD; return a signalfd for them. */
-static int signals_take(struct husk_error *err)
-{
-	sigset_t set;
-	int fd;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
-		sigaddset(&set, forwarded_signals[i]);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return husk_error_set(err, errno, "sigprocmask");
-	fd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (fd < 0)
-		return husk_error_set(err, errno, "signalfd");
-	return fd;
-}
-
-/*
- * Forward signals to `pid` until it exits; return its wait status.  `pid`
- * is our own child and not yet reaped, so kill() cannot hit another
- * process.  The WNOHANG check before each read catches an exit that
- * happened before SIGCHLD was blocked.
- */
-static int forward_until_exit(int sfd, pid_t pid, int *status, struct husk_error *err)
-{
-	for (;;) {
-		struct signalfd_siginfo si;
-		pid_t w = waitpid(pid, status, WNOHANG);
-		ssize_t n;
-
-		if (w == pid)
-			return 0;
-		if (w < 0 && errno != EINTR)
-			return husk_error_set(err, errno, "wait for the container process %d",
-					      (int)pid);
-		n = read(sfd, &si, sizeof(si));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(si))
-			return husk_error_set(err, n < 0 ? errno : EIO, "read signalfd");
-		if (si.ssi_signo == SIGCHLD)
-			continue;
-		log_debug("forwarding signal %u to the container process %d", si.ssi_signo,
-			  (int)pid);
-		kill(pid, (int)si.ssi_signo);
-	}
-}
 
 /* Delete the (stopped) container after a foreground run. */
 static int run_cleanup(const struct global_opts *g, const char *id, struct husk_error *err)
@@ -125,7 +61,7 @@ static int run_container(const struct global_opts *g, const struct run_opts *o, 
 	 * (husk-init resets it).
 	 */
 	if (!o->detach) {
-		sfd = signals_take(err);
+		sfd = cli_signals_take(err);
 		if (sfd < 0)
 			return sfd;
 	}
@@ -143,14 +79,14 @@ static int run_container(const struct global_opts *g, const struct run_opts *o, 
 	created_close(&c);      /* unlocks: kill/state work while it runs */
 	if (o->detach)
 		return 0;
-	r = forward_until_exit(sfd, pid, &status, err);
+	r = cli_forward_until_exit(sfd, pid, &status, err);
 	if (r < 0)
 		return r;
 	/* The workload's status is what the caller waits for: a failed cleanup
 	 * is worth a warning, not the loss of that status. */
 	if (!o->keep && run_cleanup(g, id, err) < 0 && err->errnum != ENOENT)
 		log_warn("%s", err->msg);
-	return exit_code_of(status);
+	return cli_exit_code(status);
 }
 
 int cmd_run(const struct global_opts *g, int argc, char **argv, struct husk_error *err)

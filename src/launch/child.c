@@ -15,23 +15,20 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/fsuid.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "husk/reaper.h"
 #include "husk/security.h"
 #include "husk/util.h"
+#include "initexec.h"
 #include "launch-internal.h"
 #include "sync.h"
 
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -81,6 +78,23 @@ static int stage_wait_maps(struct child_ctx *ctx, struct launch_plan *plan, stru
 }
 
 /*
+ * From here to the final exec this process is a copy of husk: make it
+ * non-dumpable, so that no process that can see it (a pod sharing its pid
+ * namespace, a later exec) can read its memory or open /proc/PID/exe, the
+ * host's husk file (the runc CVE-2019-5736 class).  Not earlier: a
+ * non-dumpable process's /proc/PID files belong to the host's root, so the
+ * parent's id-map writes and our own /proc/self writes (time offsets,
+ * oom_score_adj) must come first; the LSM stage reopens the door briefly.
+ */
+static int stage_non_dumpable(struct child_ctx *ctx, struct launch_plan *plan,
+			      struct husk_error *err)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return husk_error_set(err, errno, "prctl(PR_SET_DUMPABLE)");
+	return 0;
+}
+
+/*
  * Join namespaces given by path: the user namespace first, so that we hold
  * capabilities over the ones that follow.  When a user namespace was
  * joined, the remaining new namespaces are created now, inside it.
@@ -118,12 +132,22 @@ static int stage_join_namespaces(struct child_ctx *ctx, struct launch_plan *plan
 static int stage_become_root(struct child_ctx *ctx, struct launch_plan *plan,
 			     struct husk_error *err)
 {
+	const struct husk_user *u = &ctx->spec->process->user;
+
 	if (!ctx->new_userns)
 		return 0;
-	if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
-		return husk_error_set(err, errno, "setresgid(0)");
-	if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
-		return husk_error_set(err, errno, "setresuid(0)");
+	if (setresgid(0, 0, 0) < 0) {
+		if (errno != EINVAL)
+			return husk_error_set(err, errno, "setresgid(0)");
+		/* gid 0 is not mapped (a map of 65534 only, say): files we make
+		 * get the workload's group, which is mapped. */
+		setfsgid(u->gid);
+	}
+	if (setresuid(0, 0, 0) < 0) {
+		if (errno != EINVAL)
+			return husk_error_set(err, errno, "setresuid(0)");
+		setfsuid(u->uid);
+	}
 	return 0;
 }
 
@@ -290,7 +314,14 @@ static int stage_caps(struct child_ctx *ctx, struct launch_plan *plan, struct hu
 /* LSM exec labels go before no_new_privs, which restricts AppArmor changes. */
 static int stage_lsm(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
 {
-	return security_lsm_apply(ctx->security, err);
+	int r;
+
+	/* The exec label is written through /proc/self/attr, which only a
+	 * dumpable process may open (see stage_non_dumpable). */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	r = security_lsm_apply(ctx->security, err);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	return r;
 }
 
 static int stage_cwd(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
@@ -304,49 +335,32 @@ static int stage_find_exec(struct child_ctx *ctx, struct launch_plan *plan, stru
 	return process_find_executable(ctx->spec->process, &ctx->exec_path, err);
 }
 
-/* The preserved fds 3..3+n-1 are the only ones the workload inherits. */
+/*
+ * The preserved fds 3..3+n-1 are the only ones the workload inherits.  The
+ * caller's arrive without close-on-exec (they survived its exec of husk); a
+ * close-on-exec fd in the range is one husk opened itself where the caller
+ * left a gap (its --log file, say), and is closed rather than passed on.
+ */
 static int stage_preserve_fds(struct child_ctx *ctx, struct launch_plan *plan,
 			      struct husk_error *err)
 {
-	for (int fd = 3; fd < 3 + ctx->opts->preserve_fds; fd++)
-		if (fcntl(fd, F_SETFD, 0) < 0 && errno != EBADF)
-			return husk_error_set(err, errno, "--preserve-fds: fd %d", fd);
+	for (int fd = 3; fd < 3 + ctx->opts->preserve_fds; fd++) {
+		int flags = fcntl(fd, F_GETFD);
+
+		if (flags >= 0 && (flags & FD_CLOEXEC))
+			close(fd);
+	}
 	return 0;
 }
 
 /*
- * Copy the embedded husk-init into a memfd and seal it, so that the program
- * the container's PID 1 runs is neither the host's husk binary nor anything
- * a process can write to (the runc CVE-2019-5736 class).  Done before READY
- * so that a host that cannot do it is known at create time.  Where the host
- * forbids executable memfds (vm.memfd_noexec=2) the workload is executed
- * directly, without a reaper: never from the husk file.
+ * husk-init in a sealed memfd (initexec.c), made before READY so that a
+ * host that cannot do it is known at create time.
  */
 static int stage_init_image(struct child_ctx *ctx, struct launch_plan *plan,
 			    struct husk_error *err)
 {
-	const unsigned int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
-	_cleanup_close_ int fd = -1;
-	size_t len;
-	const void *image = husk_init_image(&len);
-
-	fd = memfd_create(HUSK_INIT_ARGV0, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-	if (fd < 0 && errno == EINVAL) /* kernels before 6.3 know no MFD_EXEC */
-		fd = memfd_create(HUSK_INIT_ARGV0, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
-		snprintf(ctx->note, sizeof(ctx->note),
-			 "executable memfds are forbidden here (vm.memfd_noexec): "
-			 "the workload runs without husk-init as PID 1");
-		return 0;
-	}
-	if (fd < 0)
-		return husk_error_set(err, errno, "memfd_create for husk-init");
-	if (write_all(fd, image, len) < 0)
-		return husk_error_set(err, errno, "write husk-init to its memfd");
-	if (fcntl(fd, F_ADD_SEALS, seals) < 0)
-		return husk_error_set(err, errno, "seal the husk-init memfd");
-	ctx->init_fd = TAKE_FD(fd);
-	return 0;
+	return init_image_open(&ctx->init_fd, ctx->note, sizeof(ctx->note), err);
 }
 
 static int stage_no_new_privs(struct child_ctx *ctx, struct launch_plan *plan,
@@ -367,7 +381,8 @@ struct stage {
  * A container's life, in order.  Why this order:
  *  - fds are closed first, so nothing of the host is open while we work;
  *  - nothing touches files before the id maps exist (unmapped owners fail);
- *  - oom_score_adj is written through the host's /proc, before the pivot;
+ *  - oom_score_adj is written through the host's /proc, before the pivot,
+ *    and before the process turns non-dumpable;
  *  - sysctl needs the container's /proc, writable: after the rootfs, before
  *    readonlyPaths make /proc/sys read-only in rootfs-finalize;
  *  - rlimits are raised while we still hold CAP_SYS_RESOURCE, before the
@@ -385,9 +400,10 @@ static const struct stage stages[] = {
 	{ "become-root", stage_become_root },
 	{ "cgroup-namespace", stage_cgroup_ns },
 	{ "time-namespace", stage_time_ns },
+	{ "oom-score-adj", stage_oom },
+	{ "non-dumpable", stage_non_dumpable },
 	{ "keyring", stage_keyring },
 	{ "loopback", stage_loopback },
-	{ "oom-score-adj", stage_oom },
 	{ "hostname", stage_hostname },
 	{ "rootfs", stage_rootfs },
 	{ "sysctl", stage_sysctl },
@@ -423,42 +439,6 @@ static int wait_for_start(int fifo_fd)
 	}
 }
 
-/* husk-init's command line: options, "--", then the workload's own argv. */
-static char **init_argv(const struct child_ctx *ctx)
-{
-	char **argv = NULL;
-
-	strv_push(&argv, HUSK_INIT_ARGV0);
-	if (ctx->opts->no_init || str_eq(spec_annotation(ctx->spec, "io.husk.init"), "false"))
-		strv_push(&argv, HUSK_INIT_OPT_NO_FORK);
-	strv_push(&argv, HUSK_INIT_OPT_END);
-	for (char **a = ctx->spec->process->args; *a; a++)
-		strv_push(&argv, *a);
-	return argv;
-}
-
-/*
- * The last step: husk-init from its sealed memfd, which execs the workload
- * (args[0] is looked up again there, with the same PATH, as runc does).
- * The workload starts with an empty signal mask, whatever husk blocked.
- * Returns only on failure, with errno set.
- */
-static void exec_workload(struct child_ctx *ctx)
-{
-	char *const *env = ctx->spec->process->env ? ctx->spec->process->env : (char *[]){ NULL };
-	sigset_t none;
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (ctx->init_fd >= 0) {
-		char **argv = init_argv(ctx);
-
-		syscall(SYS_execveat, ctx->init_fd, "", argv, env, AT_EMPTY_PATH);
-		return;
-	}
-	execve(ctx->exec_path, ctx->spec->process->args, env);
-}
-
 void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 {
 	struct husk_error err;
@@ -492,7 +472,11 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 		}
 	}
 
-	exec_workload(ctx);
+	init_exec(ctx->init_fd,
+		  ctx->opts->no_init || str_eq(spec_annotation(ctx->spec, "io.husk.init"), "false"),
+		  ctx->spec->process->args, ctx->spec->process->env ? ctx->spec->process->env
+								   : (char *[]){ NULL },
+		  ctx->exec_path);
 	r = errno;
 	husk_error_set(&err, r, "exec \"%s\"", ctx->spec->process->args[0]);
 	sync_send_error(ctx->sync_fd, SYNC_EXEC_FAILED, "", &err);

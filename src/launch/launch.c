@@ -132,35 +132,6 @@ static void plan_close(struct launch_plan *plan)
 }
 
 /*
- * A pid namespace given by path must be joined before the clone, since
- * setns(CLONE_NEWPID) only moves our future children.  The kernel wants
- * CAP_SYS_ADMIN in our own user namespace for that, which a rootless husk
- * has only inside the pod's user namespace: so when that one is joined too,
- * husk enters it first (as its owner it may) and the clone then creates the
- * remaining namespaces directly inside it.
- */
-static int parent_join_pid_ns(struct child_ctx *ctx, struct launch_plan *plan,
-			      struct husk_error *err)
-{
-	if (plan->join_fd[NS_PID] < 0)
-		return 0;
-	if (plan->join_fd[NS_USER] >= 0 && ctx->rootless) {
-		if (setns(plan->join_fd[NS_USER], CLONE_NEWUSER) < 0)
-			return husk_error_set(err, errno, "join the user namespace in .linux.namespaces");
-		closep(&plan->join_fd[NS_USER]);
-	}
-	if (setns(plan->join_fd[NS_PID], CLONE_NEWPID) < 0) {
-		husk_error_set(err, errno, "join the pid namespace in .linux.namespaces");
-		if (errno == EPERM && ctx->rootless)
-			husk_error_hint(err, "rootless, the pid namespace's user namespace must be "
-				       "joined as well");
-		return -err->errnum;
-	}
-	closep(&plan->join_fd[NS_PID]);
-	return 0;
-}
-
-/*
  * clone3() without a stack behaves like fork(): the child continues here on
  * a copy of our stack.  husk is single-threaded, so that is safe.  Time and
  * cgroup namespaces are unshared by the child later (see child.c).
@@ -172,7 +143,9 @@ static pid_t clone_child(uint64_t flags, int *pidfd)
 	memset(&args, 0, sizeof(args));
 	args.flags = (flags & ~(uint64_t)(CLONE_NEWTIME | CLONE_NEWCGROUP)) | CLONE_PIDFD;
 	args.pidfd = (uint64_t)(uintptr_t)pidfd;
-	args.exit_signal = SIGCHLD;
+	/* With CLONE_PARENT the kernel takes the caller's own exit signal
+	 * (SIGCHLD, from our fork) and refuses any other. */
+	args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
@@ -191,6 +164,80 @@ static bool running_in_userns(void)
 	if (sscanf(map, "%lu %lu %lu", &inside, &outside, &count) != 3)
 		return false;
 	return !(inside == 0 && outside == 0 && count == 4294967295UL);
+}
+
+/*
+ * A pid namespace given by path (a pod) must be entered before the clone,
+ * since setns(CLONE_NEWPID) only moves future children.  husk itself must
+ * not do that: its own later children (LeakSanitizer's tracer, a helper)
+ * would land in the pod.  So a short-lived intermediate joins it and clones
+ * the container process with CLONE_PARENT, making it husk's child, reports
+ * its pid and exits.  Rootless, the kernel wants CAP_SYS_ADMIN in the
+ * joiner's own user namespace, which it has only inside the pod's user
+ * namespace: the intermediate enters that first (as its owner it may), and
+ * the container's other new namespaces are then created inside it.
+ */
+static pid_t clone_in_joined_pid_ns(struct child_ctx *ctx, struct launch_plan *plan, int sv[2],
+				    struct husk_error *err)
+{
+	static const char *const steps[] = { "", "join the user namespace in .linux.namespaces",
+					     "join the pid namespace in .linux.namespaces",
+					     "clone the container process" };
+	struct { int32_t pid, step, errnum; } rep = { 0, 0, 0 };
+	_cleanup_close_ int rd = -1, wr = -1;
+	int pipefd[2], ignored = -1;
+	pid_t mid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return husk_error_set(err, errno, "pipe");
+	rd = pipefd[0];
+	wr = pipefd[1];
+	mid = fork();
+	if (mid < 0)
+		return husk_error_set(err, errno, "fork to join the pid namespace");
+	if (mid == 0) {
+		pid_t pid;
+
+		rep.step = 1;
+		if (plan->join_fd[NS_USER] >= 0 && ctx->rootless) {
+			if (setns(plan->join_fd[NS_USER], CLONE_NEWUSER) < 0)
+				goto fail;
+			closep(&plan->join_fd[NS_USER]);
+		}
+		rep.step = 2;
+		if (setns(plan->join_fd[NS_PID], CLONE_NEWPID) < 0)
+			goto fail;
+		closep(&plan->join_fd[NS_PID]);
+		rep.step = 3;
+		pid = clone_child((plan->join_fd[NS_USER] >= 0 ? plan->new_flags & CLONE_NEWPID
+							       : plan->new_flags) | CLONE_PARENT,
+				  &ignored);
+		if (pid == 0) {
+			close(sv[0]);
+			ctx->sync_fd = sv[1];
+			child_main(ctx, plan); /* never returns */
+		}
+		if (pid < 0)
+			goto fail;
+		rep.pid = pid;
+		(void)!write(wr, &rep, sizeof(rep));
+		_exit(0);
+fail:
+		rep.errnum = errno;
+		(void)!write(wr, &rep, sizeof(rep));
+		_exit(1);
+	}
+	closep(&wr);
+	if (read(rd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
+		rep = (typeof(rep)){ 0, 3, EIO };
+	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (rep.pid > 0)
+		return rep.pid;
+	husk_error_set(err, rep.errnum, "%s", steps[rep.step > 0 && rep.step < 4 ? rep.step : 3]);
+	if (rep.step == 2 && rep.errnum == EPERM && ctx->rootless)
+		husk_error_hint(err, "rootless, the pid namespace's user namespace must be joined too");
+	return -err->errnum;
 }
 
 static void kill_and_reap(pid_t pid)
@@ -314,9 +361,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 		goto out;
 	}
 	ctx.security = security;
-	r = parent_join_pid_ns(&ctx, &plan, err);
-	if (r < 0)
-		goto out;
+
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    fd_move_above(&sv[0], 3 + opts->preserve_fds) < 0 ||
 	    fd_move_above(&sv[1], 3 + opts->preserve_fds) < 0) {
@@ -331,20 +376,28 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 		}
 	}
 
-	/* Joining a user namespace: the child creates the rest inside it. */
-	pid = clone_child(plan.join_fd[NS_USER] >= 0 ? plan.new_flags & CLONE_NEWPID : plan.new_flags,
-			  &pidfd);
-	if (pid < 0) {
-		r = husk_error_set(err, errno, "clone the container process");
-		if (errno == EPERM || errno == ENOSPC)
-			husk_error_hint(err, "are unprivileged user namespaces allowed? "
-				       "see /proc/sys/user/max_user_namespaces");
-		goto out;
-	}
-	if (pid == 0) {
-		close(sv[0]);
-		ctx.sync_fd = sv[1];
-		child_main(&ctx, &plan); /* never returns */
+	if (plan.join_fd[NS_PID] >= 0) {
+		pid = clone_in_joined_pid_ns(&ctx, &plan, sv, err);
+		if (pid < 0) {
+			r = pid;
+			goto out;
+		}
+	} else {
+		/* Joining a user namespace: the child creates the rest inside it. */
+		pid = clone_child(plan.join_fd[NS_USER] >= 0 ? plan.new_flags & CLONE_NEWPID
+							     : plan.new_flags, &pidfd);
+		if (pid < 0) {
+			r = husk_error_set(err, errno, "clone the container process");
+			if (errno == EPERM || errno == ENOSPC)
+				husk_error_hint(err, "are unprivileged user namespaces allowed? "
+					       "see /proc/sys/user/max_user_namespaces");
+			goto out;
+		}
+		if (pid == 0) {
+			close(sv[0]);
+			ctx.sync_fd = sv[1];
+			child_main(&ctx, &plan); /* never returns */
+		}
 	}
 	closep(&sv[1]);
 

@@ -12,7 +12,7 @@
  * flags are not in the program and are checked on every start.
  *
  * Off unless the caller names a directory (security_set_cache_dir(), the
- * state root's seccomp-cache/).  A file is used only when it is a regular
+ * user's cache directory, see cli_seccomp_cache_setup()).  A file is used only when it is a regular
  * file owned by us and writable by nobody else, in a directory of the same
  * kind: the trust we give the state root itself.  Any failure to read or
  * write the cache just means compiling.

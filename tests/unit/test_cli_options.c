@@ -250,3 +250,31 @@ Test(cli_options, expect_args)
 	cr_assert_eq(opts_expect_args(&res, 1, 1, "state", "ID", &err), -EINVAL);
 	cr_assert(strstr(err.msg, "needs exactly 1 argument, got 0"), "%s", err.msg);
 }
+
+/* A list flag collects every use, in order, in all its spellings (exec -e). */
+Test(cli_options, list_flag_repeats)
+{
+	char **env = NULL;
+	const char *user = NULL;
+	const struct opt_def defs[] = {
+		OPT_L("env", "e", &env, "K=V", "env"),
+		OPT_S("user", "u", &user, "UID", "user"),
+	};
+	struct opt_result res;
+	struct husk_error err = { 0 };
+	char **argv = ARGV("-e", "A=1", "--env=B=2", "-u", "0", "--env", "C=3", "id", "cmd", "-e",
+			   "D=4");
+
+	cr_assert_eq(opts_parse(defs, ARRAY_SIZE(defs), 11, argv, OPTS_STOP_AT_ARG, &res, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(strv_length(env), 3);
+	cr_assert_str_eq(env[0], "A=1");
+	cr_assert_str_eq(env[1], "B=2");
+	cr_assert_str_eq(env[2], "C=3");
+	cr_assert_str_eq(user, "0");
+	/* After the first argument everything is the command's. */
+	cr_assert_eq(res.n_args, 4);
+	cr_assert_str_eq(res.args[2], "-e");
+	opt_result_free(&res);
+	strv_free(env);
+}

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `husk exec`, the parent side: decide which namespaces to join, compile
+ * the security plan, fork the joiner and learn from it the pid of the
+ * process it cloned, which is our child from then on (see exec-internal.h
+ * for the whole picture).  launch_wait_exec() then reads whether its exec
+ * went through.
+ *
+ * Nothing is left behind on failure: the joiner reports its error and
+ * exits before any process of the container's exists, and is reaped here.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec-internal.h"
+#include "husk/security.h"
+#include "husk/util.h"
+#include "launch-internal.h"
+#include "sync.h"
+
+/* /proc/PID/ns/ names, the user namespace first (it is installed first anyway). */
+static const struct {
+	const char *name;
+	int flag;
+} ns_files[] = {
+	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },       { "net", CLONE_NEWNET },
+	{ "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS },      { "cgroup", CLONE_NEWCGROUP },
+	{ "time", CLONE_NEWTIME }, { "pid", CLONE_NEWPID },
+};
+
+/*
+ * The namespaces of `pid` that are not ours.  Only those are joined: the
+ * kernel refuses to "enter" the user namespace we are already in, and
+ * joining any other one we share would be a no-op.  A type this kernel
+ * does not have (no /proc/self/ns/time) is skipped.
+ */
+static int exec_join_flags(pid_t pid, int *flags, struct husk_error *err)
+{
+	*flags = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ns_files); i++) {
+		char path[64];
+		struct stat theirs, ours;
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_files[i].name);
+		if (stat(path, &ours) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return husk_error_set(err, errno, "stat %s", path);
+		}
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_files[i].name);
+		if (stat(path, &theirs) < 0) {
+			if (errno == ENOENT)
+				return husk_error_setq(err, ESRCH, "the container's init (pid %d) "
+						       "is gone", (int)pid);
+			return husk_error_set(err, errno, "inspect the container's %s namespace "
+					      "(%s)", ns_files[i].name, path);
+		}
+		if (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino)
+			*flags |= ns_files[i].flag;
+	}
+	return 0;
+}
+
+/* As in launch.c: our fds out of the range --preserve-fds hands on. */
+static int fd_move_above(int *fd, int min)
+{
+	int copy;
+
+	if (*fd < 0 || *fd >= min)
+		return 0;
+	copy = fcntl(*fd, F_DUPFD_CLOEXEC, min);
+	if (copy < 0)
+		return -errno;
+	close(*fd);
+	*fd = copy;
+	return 0;
+}
+
+static pid_t clone_joiner(void)
+{
+	struct clone_args args;
+
+	memset(&args, 0, sizeof(args));
+	args.exit_signal = SIGCHLD;
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static void reap(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+static void kill_and_reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	reap(pid, NULL);
+}
+
+/* A child's ERROR message as our error: "<stage>: <message>". */
+static int exec_child_error(const struct sync_msg *msg, struct husk_error *err)
+{
+	int errnum = msg->errnum > 0 ? msg->errnum : EINVAL;
+
+	if (msg->stage[0] == '\0')
+		return husk_error_setq(err, errnum, "%s", msg->msg);
+	return husk_error_setq(err, errnum, "%s: %s", msg->stage, msg->msg);
+}
+
+/* Our child `pid` went silent: reap it and say how it ended. */
+static int exec_child_vanished(pid_t pid, const char *who, struct husk_error *err)
+{
+	int status = 0;
+
+	reap(pid, &status);
+	if (WIFSIGNALED(status))
+		return husk_error_setq(err, EIO, "%s killed by signal %d during setup", who,
+				       WTERMSIG(status));
+	return husk_error_setq(err, EIO, "%s exited with status %d during setup", who,
+			       WEXITSTATUS(status));
+}
+
+/*
+ * The joiner's one message: READY carrying "<pid> <note>" for the process
+ * it cloned, or ERROR.  The joiner exits right after; it is reaped here.
+ */
+static int joiner_wait(int sync_fd, pid_t joiner, struct launch_result *res,
+		       struct husk_error *err)
+{
+	struct sync_msg msg;
+	char *note;
+	long v;
+	int r = sync_recv(sync_fd, &msg);
+
+	if (r == 0)
+		return exec_child_vanished(joiner, "the exec helper process", err);
+	if (r < 0) {
+		husk_error_set(err, -r, "read from the exec helper process");
+		kill_and_reap(joiner);
+		return -err->errnum;
+	}
+	reap(joiner, NULL);
+	if (msg.type != SYNC_READY)
+		return exec_child_error(&msg, err);
+	errno = 0;
+	v = strtol(msg.msg, &note, 10);
+	if (errno || note == msg.msg || *note != ' ' || v <= 0 || v > INT32_MAX)
+		return husk_error_setq(err, EPROTO, "exec helper sent a bad pid \"%s\"", msg.msg);
+	/* The process exists: it is our child from here on. */
+	res->pid = (pid_t)v;
+	snprintf(res->note, sizeof(res->note), "%s", note + 1);
+	return 0;
+}
+
+/* What cannot work at all, before anything is forked. */
+static int exec_validate(const struct launch_exec_opts *opts, struct husk_error *err)
+{
+	const struct husk_process *p = opts->spec->process;
+
+	if (opts->preserve_fds < 0)
+		return husk_error_setq(err, EINVAL, "--preserve-fds: must not be negative");
+	if (!p || !p->args || !p->args[0])
+		return husk_error_setq(err, EINVAL, "exec: no process to run");
+	if (p->terminal)
+		return husk_error_setq(err, ENOTSUP, "process.terminal: terminals are not "
+				       "supported by this husk yet; set it to false");
+	return 0;
+}
+
+/*
+ * Capabilities are resolved and seccomp compiled here, once, so that the
+ * processes in the container run no libcap or libseccomp code of their own.
+ */
+static int exec_security(const struct launch_exec_opts *opts, struct security_plan **plan,
+			 struct launch_result *res, struct husk_error *err)
+{
+	int r = security_prepare(opts->spec, opts->spec->process, plan, &res->warnings, err);
+
+	if (r < 0)
+		return r;
+	if (security_seccomp_has_notify(*plan))
+		return husk_error_setq(err, ENOTSUP, "config.json: .linux.seccomp: SCMP_ACT_NOTIFY "
+				       "(a listenerPath agent) is not supported by this husk yet");
+	return 0;
+}
+
+int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
+		struct husk_error *err)
+{
+	struct security_plan *security = NULL;
+	struct exec_ctx ctx = {
+		.opts = opts,
+		.proc = opts->spec->process,
+		.rootless = geteuid() != 0,
+		.init_pidfd = -1,
+		.sync_fd = -1,
+	};
+	int min_fd = 3 + opts->preserve_fds;
+	int sv[2] = { -1, -1 };
+	pid_t joiner;
+	int r;
+
+	res->pid = -1;
+	res->sync_fd = -1;
+	res->warnings = NULL;
+	res->rootless = ctx.rootless;
+	res->note[0] = '\0';
+	r = exec_validate(opts, err);
+	if (r == 0)
+		r = exec_join_flags(opts->init_pid, &ctx.join_flags, err);
+	if (r == 0)
+		r = exec_security(opts, &security, res, err);
+	if (r < 0)
+		goto out;
+	ctx.security = security;
+	ctx.init_pidfd = fcntl(opts->init_pidfd, F_DUPFD_CLOEXEC, min_fd);
+	if (ctx.init_pidfd < 0) {
+		r = husk_error_set(err, errno, "dup the container's pidfd");
+		goto out;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    fd_move_above(&sv[0], min_fd) < 0 || fd_move_above(&sv[1], min_fd) < 0) {
+		r = husk_error_set(err, errno, "socketpair");
+		goto out;
+	}
+
+	joiner = clone_joiner();
+	if (joiner < 0) {
+		r = husk_error_set(err, errno, "fork the exec helper process");
+		goto out;
+	}
+	if (joiner == 0) {
+		closep(&sv[0]);
+		ctx.sync_fd = sv[1];
+		exec_join_main(&ctx); /* never returns */
+	}
+	closep(&sv[1]);
+	closep(&ctx.init_pidfd);
+
+	r = joiner_wait(sv[0], joiner, res, err);
+	if (r < 0)
+		goto out;
+	res->sync_fd = TAKE_FD(sv[0]);
+out:
+	security_plan_free(security);
+	closep(&ctx.init_pidfd);
+	closep(&sv[0]);
+	closep(&sv[1]);
+	return r;
+}

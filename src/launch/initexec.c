@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* husk-init from a sealed memfd: see initexec.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "husk/reaper.h"
+#include "husk/util.h"
+#include "initexec.h"
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+/*
+ * MFD_EXEC (Linux 6.3) asks for an executable memfd even under
+ * vm.memfd_noexec=1; older kernels reject the flag with EINVAL, and
+ * creating one without it is then the only and the right way.
+ * EACCES/EPERM means vm.memfd_noexec=2: no executable memfd at all.
+ */
+int init_image_open(int *fd_out, char *note, size_t note_size, struct husk_error *err)
+{
+	const unsigned int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+	_cleanup_close_ int fd = -1;
+	size_t len;
+	const void *image = husk_init_image(&len);
+
+	*fd_out = -1;
+	fd = memfd_create(HUSK_INIT_ARGV0, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create(HUSK_INIT_ARGV0, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+		snprintf(note, note_size,
+			 "executable memfds are forbidden here (vm.memfd_noexec): "
+			 "the process runs without husk-init");
+		return 0;
+	}
+	if (fd < 0)
+		return husk_error_set(err, errno, "memfd_create for husk-init");
+	if (write_all(fd, image, len) < 0)
+		return husk_error_set(err, errno, "write husk-init to its memfd");
+	if (fcntl(fd, F_ADD_SEALS, seals) < 0)
+		return husk_error_set(err, errno, "seal the husk-init memfd");
+	*fd_out = TAKE_FD(fd);
+	return 0;
+}
+
+void init_exec(int init_fd, bool no_fork, char *const args[], char *const env[],
+	       const char *fallback_path)
+{
+	_cleanup_strv_ char **argv = NULL;
+	char *const no_env[] = { NULL };
+	sigset_t none;
+	int saved;
+
+	if (!env)
+		env = no_env;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (init_fd < 0) {
+		execve(fallback_path, args, env);
+		return;
+	}
+	strv_push(&argv, HUSK_INIT_ARGV0);
+	if (no_fork)
+		strv_push(&argv, HUSK_INIT_OPT_NO_FORK);
+	strv_push(&argv, HUSK_INIT_OPT_END);
+	for (char *const *a = args; *a; a++)
+		strv_push(&argv, *a);
+	syscall(SYS_execveat, init_fd, "", argv, env, AT_EMPTY_PATH);
+	saved = errno;
+	strv_free(TAKE_PTR(argv));
+	errno = saved;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HUSK_LAUNCH_INITEXEC_H
+#define HUSK_LAUNCH_INITEXEC_H
+
+/*
+ * The last step of every process husk starts inside a container: execute
+ * the embedded husk-init from a sealed memfd, which then runs the workload
+ * (forking and staying as PID 1, or in its own place with --no-fork).
+ *
+ * Shared by the container process (child.c) and `husk exec` (exec-child.c),
+ * so that the CVE-2019-5736 defence is one piece of code: the program a
+ * container process runs is never the host's husk file, and nothing a
+ * process in the container can write to.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "husk/error.h"
+
+/*
+ * Copy husk-init into a memfd (MFD_CLOEXEC: it is executed through the fd,
+ * which is fine for a static ELF) and seal it against any change.
+ * Returns 0 with the fd in *fd_out; or 0 with *fd_out = -1 and `note`
+ * explaining why when the host forbids executable memfds
+ * (vm.memfd_noexec=2): the caller then executes the workload directly.
+ * Anything else is a negative errno with err filled.
+ */
+int init_image_open(int *fd_out, char *note, size_t note_size, struct husk_error *err);
+
+/*
+ * Execute husk-init from init_fd with `husk-init [--no-fork] -- args...`
+ * and exactly `env`, or, when init_fd < 0, fallback_path itself with args.
+ * The signal mask is emptied first: the workload starts with none blocked,
+ * whatever husk blocked.  Returns only on failure, with errno set.
+ */
+void init_exec(int init_fd, bool no_fork, char *const args[], char *const env[],
+	       const char *fallback_path);
+
+#endif

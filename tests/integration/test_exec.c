@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * `husk exec`: a new process inside a running container.  Exit codes
+ * (the command's own, 128+n, 127/126 when it cannot run), the container's
+ * namespaces as the process sees them, the inline flags and --process,
+ * --detach with --pid-file, signal forwarding, refusals (stopped, missing,
+ * created), and that nothing of the host (fds, environment) comes along.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "integration/harness.h"
+
+/* What the long-running workload writes before it settles into sleep. */
+#define WORKLOAD_SCRIPT \
+	"echo from-the-workload > /tmp/mark; touch /out/ready; exec sleep 100"
+
+/*
+ * Start a detached container (fresh id) running WORKLOAD_SCRIPT with /out
+ * bound, and wait until it is ready.  cfg may add mappings; args and
+ * bind_out are set here.
+ */
+static const char *start_workload(struct hctx *c, struct bundle_cfg cfg)
+{
+	struct hres r = { 0 };
+	const char *id = hctx_new_id(c);
+	char *ready = hpath(c, "out/ready");
+
+	unlink(ready);
+	cfg.args = ARGS("/bin/sh", "-c", WORKLOAD_SCRIPT);
+	cfg.bind_out = true;
+	bundle_write(c, &cfg);
+	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, id);
+	assert_husk_ok(&r);
+	cr_assert(wait_file(ready, 5000), "the workload of %s never got ready", id);
+	free(ready);
+	hres_free(&r);
+	return id;
+}
+
+/* `husk exec ARGS...` with the result in r; asserts exit status `want`. */
+#define EXEC_EXPECT(c, r, want, ...)                                                      \
+	do {                                                                              \
+		HUSK((c), (r), "exec", __VA_ARGS__);                                      \
+		cr_assert(!(r)->timed_out && (r)->code == (want),                         \
+			  "`%s`: exit %d, want %d\n--- stdout:\n%s\n--- stderr:\n%s",     \
+			  (r)->cmd, (r)->code, (want), (r)->out, (r)->err);               \
+	} while (0)
+
+/* The first subordinate range of the context's user in `file`. */
+static void subid_range(const struct hctx *c, const char *file, unsigned *start, unsigned *count)
+{
+	struct passwd *pw = getpwuid(c->uid);
+	FILE *f = fopen(file, "re");
+	char line[256];
+	bool found = false;
+
+	cr_assert(pw && f, "cannot read %s", file);
+	while (!found && fgets(line, sizeof(line), f)) {
+		char name[128];
+		if (sscanf(line, "%127[^:]:%u:%u", name, start, count) != 3)
+			continue;
+		found = strcmp(name, pw->pw_name) == 0 || (unsigned)atoi(name) == c->uid;
+	}
+	fclose(f);
+	if (!found)
+		hctx_skip("%s has no range for %s (scripts/test-setup.sh adds one)", file,
+			  pw->pw_name);
+}
+
+HTEST(exec, exit_codes)
+{
+	struct hres r = { 0 };
+	const char *id = start_workload(c, (struct bundle_cfg){ 0 });
+
+	EXEC_EXPECT(c, &r, 0, id, "echo", "hi");
+	cr_assert_str_eq(r.out, "hi\n");
+	EXEC_EXPECT(c, &r, 3, id, "sh", "-c", "exit 3");
+	EXEC_EXPECT(c, &r, 137, id, "sh", "-c", "kill -9 $$");
+	/* Flags after the id belong to the command. */
+	EXEC_EXPECT(c, &r, 0, id, "echo", "-n", "no-newline");
+	cr_assert_str_eq(r.out, "no-newline");
+
+	EXEC_EXPECT(c, &r, 127, id, "/no/such/program");
+	assert_contains(r.err, "husk: exec \"/no/such/program\": No such file or directory");
+	EXEC_EXPECT(c, &r, 127, id, "no-such-program-in-path");
+	assert_contains(r.err, "exec \"no-such-program-in-path\"");
+	EXEC_EXPECT(c, &r, 126, id, "/etc/passwd");
+	assert_contains(r.err, "exec \"/etc/passwd\": Permission denied");
+	/* The container is unharmed by all this. */
+	char *status = husk_status(c, id);
+	cr_assert_str_eq(status, "running");
+	free(status);
+	hres_free(&r);
+}
+
+/*
+ * Every namespace of the exec'd process is the workload's (PID 2: PID 1 is
+ * non-dumpable, its /proc/1/ns is closed to the container).
+ */
+HTEST(exec, joins_the_containers_namespaces)
+{
+	struct hres r = { 0 };
+	const char *id = start_workload(c, (struct bundle_cfg){ 0 });
+
+	EXEC_EXPECT(c, &r, 0, id, "sh", "-c",
+		    "for n in pid mnt net ipc uts user cgroup time; do"
+		    "  [ \"$(readlink /proc/2/ns/$n)\" = \"$(readlink /proc/self/ns/$n)\" ]"
+		    "  || echo \"differs: $n\"; done; echo checked");
+	cr_assert_str_eq(r.out, "checked\n");
+
+	EXEC_EXPECT(c, &r, 0, id, "hostname");
+	cr_assert_str_eq(r.out, "husk\n");
+	EXEC_EXPECT(c, &r, 0, id, "cat", "/tmp/mark");
+	cr_assert_str_eq(r.out, "from-the-workload\n", "the workload's /tmp is not ours");
+
+	/* husk-init is PID 1, the workload PID 2, and the exec'd ps is there too. */
+	EXEC_EXPECT(c, &r, 0, id, "ps", "-o", "pid,ppid,args");
+	char *ps = squeeze(r.out);
+	assert_contains(ps, " 1 0 {memfd:husk-init} husk-init -- /bin/sh -c");
+	assert_contains(ps, " 2 1 sleep 100");
+	assert_contains(ps, " 0 ps -o pid,ppid,args");
+	free(ps);
+
+	EXEC_EXPECT(c, &r, 0, id, "cat", "/proc/self/uid_map");
+	char *map = squeeze(r.out), *want;
+	if (c->mode == MODE_ROOT)
+		want = strdup("0 0 4294967295");
+	else
+		cr_assert(asprintf(&want, "0 %u 1", (unsigned)c->uid) > 0);
+	cr_assert_str_eq(map, want);
+	free(map);
+	free(want);
+	hres_free(&r);
+}
+
+/* --env adds and overrides, --cwd and --user replace the container's. */
+HTEST(exec, env_cwd_user)
+{
+	struct hres r = { 0 };
+	char umap[256] = "", gmap[256] = "";
+	unsigned us, uc, gs, gc;
+
+	if (c->mode == MODE_ROOTLESS) {
+		/* uid 65534 exists inside only with a subordinate range. */
+		subid_range(c, "/etc/subuid", &us, &uc);
+		subid_range(c, "/etc/subgid", &gs, &gc);
+		snprintf(umap, sizeof(umap), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1},"
+			 " {\"containerID\": 1, \"hostID\": %u, \"size\": %u}]", c->uid, us, uc);
+		snprintf(gmap, sizeof(gmap), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1},"
+			 " {\"containerID\": 1, \"hostID\": %u, \"size\": %u}]", c->gid, gs, gc);
+	}
+	const char *id = start_workload(c, (struct bundle_cfg){
+		.uid_mappings = umap[0] ? umap : NULL, .gid_mappings = gmap[0] ? gmap : NULL });
+
+	EXEC_EXPECT(c, &r, 0, "-e", "FOO=bar", "--env", "TERM=dumb", id, "env");
+	assert_contains(r.out, "FOO=bar\n");
+	assert_contains(r.out, "TERM=dumb\n");
+	assert_not_contains(r.out, "TERM=xterm");
+	assert_contains(r.out, c->token);       /* the container's own env stays */
+
+	EXEC_EXPECT(c, &r, 0, "--cwd", "/tmp", id, "pwd");
+	cr_assert_str_eq(r.out, "/tmp\n");
+	EXEC_EXPECT(c, &r, 0, id, "pwd");
+	cr_assert_str_eq(r.out, "/\n", "without --cwd the container's cwd applies");
+
+	EXEC_EXPECT(c, &r, 0, "-u", "65534:65534", "--additional-gids", "10", id, "id");
+	assert_contains(r.out, "uid=65534");
+	assert_contains(r.out, "gid=65534");
+	assert_contains(r.out, "groups=10");
+	EXEC_EXPECT(c, &r, 0, id, "id", "-u");
+	cr_assert_str_eq(r.out, "0\n", "without --user the container's user applies");
+
+	HUSK(c, &r, "exec", "--cwd", "relative", id, "pwd");
+	assert_husk_fails(&r);
+	assert_contains(r.err, "--cwd \"relative\": must be an absolute path");
+	HUSK(c, &r, "exec", "-e", "NOEQUALS", id, "true");
+	assert_husk_fails(&r);
+	assert_contains(r.err, "KEY=VALUE");
+	HUSK(c, &r, "exec", "--cwd", "/no/such/dir", id, "pwd");
+	assert_husk_fails(&r);
+	assert_contains(r.err, "/no/such/dir");
+	hres_free(&r);
+}
+
+/* A whole OCI process from a file, as engines pass it; errors name the JSON path. */
+HTEST(exec, process_file)
+{
+	struct hres r = { 0 };
+	const char *id = start_workload(c, (struct bundle_cfg){ 0 });
+	char *file = hpath(c, "process.json");
+	char *bad = hpath(c, "bad.json");
+
+	write_text(file, "{\"args\": [\"sh\", \"-c\","
+		   " \"echo $GREETING; pwd; id -u; echo token=$HUSK_IT_TOKEN\"],"
+		   " \"env\": [\"PATH=/bin:/usr/bin\", \"GREETING=from-process-json\"],"
+		   " \"cwd\": \"/etc\", \"user\": {\"uid\": 0, \"gid\": 0}}");
+	chown_to_user(c, file);
+	write_text(bad, "{\"args\": [], \"cwd\": \"/\"}");
+	chown_to_user(c, bad);
+
+	/* Exactly the file's env: nothing of config.json's (no token). */
+	EXEC_EXPECT(c, &r, 0, "--process", file, id);
+	cr_assert_str_eq(r.out, "from-process-json\n/etc\n0\ntoken=\n");
+	EXEC_EXPECT(c, &r, 0, "-p", file, id);
+	HUSK(c, &r, "exec", "--process", bad, id);
+	assert_husk_fails(&r);
+	assert_contains(r.err, ".args");
+	HUSK(c, &r, "exec", "--process", file, "-e", "A=b", id);
+	assert_husk_fails(&r);
+	assert_contains(r.err, "--env cannot be combined");
+	HUSK(c, &r, "exec", "--process", file, id, "echo", "extra");
+	assert_husk_fails(&r);
+	HUSK(c, &r, "exec", id);
+	assert_husk_fails(&r);
+	assert_contains(r.err, "needs a command");
+	free(file);
+	free(bad);
+	hres_free(&r);
+}
+
+/* The host view of pid's pid namespace ("pid:[...]"), or "" when it is gone. */
+static void pidns_of(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	n = readlink(path, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+HTEST(exec, detach_with_pid_file)
+{
+	struct hres r = { 0 };
+	const char *id = start_workload(c, (struct bundle_cfg){ 0 });
+	char *pidfile = hpath(c, "exec.pid");
+	char ns_exec[64], ns_init[64];
+
+	EXEC_EXPECT(c, &r, 0, "-d", "--pid-file", pidfile, id, "sleep", "100");
+	char *text = read_text(pidfile);
+	cr_assert(text, "no pid file at %s", pidfile);
+	pid_t pid = (pid_t)atoi(text);
+	cr_assert_gt(pid, 0);
+
+	char cmdline[64];
+	snprintf(cmdline, sizeof(cmdline), "/proc/%d/cmdline", (int)pid);
+	char *cmd = read_text(cmdline);
+	cr_assert(cmd && strcmp(cmd, "sleep") == 0, "pid %d is not the sleep", (int)pid);
+
+	HUSK(c, &r, "state", id);
+	assert_husk_ok(&r);
+	hjson v = json_parse_or_fail(r.out, "husk state");
+	pid_t init = (pid_t)json_int(JSON_AT(v, "pid"));
+	json_free(v);
+	pidns_of(pid, ns_exec, sizeof(ns_exec));
+	pidns_of(init, ns_init, sizeof(ns_init));
+	cr_assert(ns_exec[0] && strcmp(ns_exec, ns_init) == 0,
+		  "the detached process is in %s, the container in %s", ns_exec, ns_init);
+	kill(pid, SIGKILL);
+	free(cmd);
+	free(text);
+	free(pidfile);
+	hres_free(&r);
+}
+
+/* SIGTERM to a foreground `husk exec` reaches the command; its status comes back. */
+HTEST(exec, forwards_signals)
+{
+	struct hres r = { 0 };
+	struct hproc p;
+	const char *id = start_workload(c, (struct bundle_cfg){ 0 });
+	char *trapped = hpath(c, "out/trapped");
+
+	husk_spawn(c, &p, NULL, ARGS("exec", id, "sh", "-c",
+				     "trap 'exit 42' TERM; touch /out/trapped;"
+				     " while :; do sleep 0.05; done"));
+	cr_assert(wait_file(trapped, 5000), "the exec'd command never set its trap");
+	kill(p.pid, SIGTERM);
+	hproc_wait(&p, &r, HUSK_CALL_TIMEOUT);
+	cr_assert_eq(r.code, 42, "want 42, got %d; stderr: %s", r.code, r.err);
+	free(trapped);
+	hres_free(&r);
+}
+
+HTEST(exec, refuses_missing_stopped_and_created)
+{
+	struct hres r = { 0 };
+	const char *id = hctx_new_id(c);
+
+	HUSK(c, &r, "exec", id, "true");
+	assert_husk_fails(&r);
+	cr_assert_eq(r.code, 1);
+	assert_contains(r.err, "does not exist");
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
+	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, id);
+	assert_husk_ok(&r);
+	cr_assert(wait_status(c, id, "stopped", 5000), "the container did not stop");
+	HUSK(c, &r, "exec", id, "true");
+	assert_husk_fails(&r);
+	cr_assert_eq(r.code, 1);
+	assert_contains(r.err, "is not running");
+
+	/* Until start, the container's init is husk itself: nothing may join it. */
+	const char *created = hctx_new_id(c);
+	HUSK(c, &r, "create", "--bundle", c->bundle, created);
+	assert_husk_ok(&r);
+	HUSK(c, &r, "exec", created, "true");
+	assert_husk_fails(&r);
+	assert_contains(r.err, "not started");
+	HUSK(c, &r, "exec", "--tty", created, "sh");
+	assert_husk_fails(&r);
+	assert_contains(r.err, "not supported");
+	hres_free(&r);
+}
+
+/* The harness leaks fd 7 and a marker variable into husk: neither gets in. */
+HTEST(exec, no_host_fds_or_environment)
+{
+	struct hres r = { 0 };
+	const char *id = start_workload(c, (struct bundle_cfg){ 0 });
+	char *file = hpath(c, "preserved");
+
+	EXEC_EXPECT(c, &r, 0, id, "ls", "/proc/self/fd");
+	cr_assert_str_eq(r.out, "0\n1\n2\n3\n", "fds inside (3 is ls's own):\n%s", r.out);
+	EXEC_EXPECT(c, &r, 0, id, "env");
+	assert_not_contains(r.out, HOST_SECRET_VAR);
+	assert_not_contains(r.out, "HOME=");
+	assert_not_contains(r.out, "XDG_RUNTIME_DIR");
+	assert_contains(r.out, c->token);
+
+	/* --preserve-fds passes exactly fd 3, still not the stray fd 7. */
+	write_text(file, "preserved-content\n");
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	cr_assert(fd >= 0);
+	struct hcall_opts o = { .fd3 = fd };
+	HUSK_OPTS(c, &r, &o, "exec", "--preserve-fds", "1", id, "sh", "-c",
+		  "read line <&3; echo \"$line\"; exec ls /proc/self/fd");
+	assert_husk_ok(&r);
+	cr_assert_str_eq(r.out, "preserved-content\n0\n1\n2\n3\n4\n");
+
+	/*
+	 * With fd 3 given and 2 asked for, fd 4 is a gap husk's own --log file
+	 * lands in: it is husk's (close-on-exec), not the caller's, and stays out.
+	 */
+	char *log = hpath(c, "husk.log");
+	HUSK_OPTS(c, &r, &o, "--log", log, "exec", "--preserve-fds", "2", id, "sh", "-c",
+		  "[ -e /proc/self/fd/4 ] && echo leaked || echo clean");
+	assert_husk_ok(&r);
+	cr_assert_str_eq(r.out, "clean\n", "husk's log fd reached the process");
+	free(log);
+	close(fd);
+	free(file);
+	hres_free(&r);
+}
+
+/* Orphans an exec'd command leaves are reaped by the container's PID 1. */
+HTEST(exec, orphans_go_to_pid1)
+{
+	struct hres r = { 0 };
+	const char *id = start_workload(c, (struct bundle_cfg){ 0 });
+
+	EXEC_EXPECT(c, &r, 0, id, "sh", "-c",
+		    "(sleep 0.15 &); (sleep 0.15 &); sleep 0.05;"
+		    " ps -o ppid,args | grep -c '^ *1 sleep 0.15'");
+	cr_assert_str_eq(r.out, "2\n", "the orphans are not PID 1's children:\n%s", r.out);
+	usleep(250 * 1000);
+	EXEC_EXPECT(c, &r, 0, id, "sh", "-c", "ps -o stat | grep -c Z || true");
+	cr_assert_str_eq(r.out, "0\n", "zombies left:\n%s", r.out);
+	hres_free(&r);
+}
