@@ -418,14 +418,54 @@ const char *spec_ns_type_name(enum husk_ns_type type);   /* "pid", "network", ..
  * as "config.json", refusing to overwrite one (-EEXIST with a message).
  * rootless: user namespace with the caller's uid/gid mapped to root, no
  * network namespace, /sys as a read-only rbind, devpts without gid=5.
+ *
+ * hardened (`husk spec --hardened`): the locked-down profile instead (see
+ * src/spec/template-hardened.c and husk-spec(8)): uid/gid 65534, no
+ * capabilities but cap_add, no_new_privs, the seccomp profile given in
+ * seccomp_profile embedded in .linux.seccomp (required: -EINVAL without it),
+ * read-only root, noexec size-capped tmpfs, every namespace including user
+ * and network, podman's masked and read-only paths (and more), limits.
+ * The result is parsed back with spec_parse() before it is written.
  */
+#define SPEC_HARDENED_UID 65534u
+#define SPEC_HARDENED_PIDS_LIMIT 1000
+#define SPEC_CPU_PERIOD_US 100000u
+
 struct spec_template_opts {
 	bool rootless;
 	uid_t host_uid;             /* for rootless uid/gid mappings */
 	gid_t host_gid;
+	/* ---- --hardened and its options (ignored without it) ---- */
+	bool hardened;
+	char *const *cap_add;       /* canonical names ("CAP_NET_BIND_SERVICE"), or NULL */
+	int64_t memory_limit;       /* bytes; 0: no memory limit */
+	int64_t cpu_quota;          /* microseconds per SPEC_CPU_PERIOD_US; 0: none */
+	int64_t pids_limit;         /* 0: SPEC_HARDENED_PIDS_LIMIT */
+	const char *seccomp_profile; /* OCI linux.seccomp JSON text to embed */
+	size_t seccomp_profile_len;
 };
 int spec_template_write(int dirfd, const struct spec_template_opts *opts,
 			struct husk_error *err);
+/* The template text spec_template_write() would write (malloc'ed in *out). */
+int spec_template_render(const struct spec_template_opts *opts, char **out, size_t *len,
+			 struct husk_error *err);
+
+/*
+ * Values of the template options, as a person types them.
+ *  - memory: "536870912", "512M", "512m", "512MiB", "1G", "64k" (binary
+ *    units b, k, m, g, t), at least 1 MiB;
+ *  - cpus: "1", "1.5", "0.25" (up to 5 decimals) -> a quota in
+ *    microseconds per SPEC_CPU_PERIOD_US, at least 1000 (1 ms);
+ *  - capability: "NET_BIND_SERVICE", "net_bind_service" or
+ *    "CAP_NET_BIND_SERVICE" -> the canonical static name, or NULL when the
+ *    kernel has no such capability (spec_capability_lookup()).
+ * Errors name the option ("--memory \"12X\": ...").
+ */
+int spec_parse_memory(const char *s, int64_t *out, struct husk_error *err);
+int spec_parse_cpus(const char *s, int64_t *quota, struct husk_error *err);
+const char *spec_capability_lookup(const char *name);
+/* Every capability name the kernel defines, in number order, NULL-terminated. */
+extern const char *const spec_capability_names[];
 
 /* ---- state.json (read side; the writer is in src/state/) --------------- */
 

@@ -11,6 +11,11 @@
  * host's (sysfs cannot be mounted without owning the network namespace),
  * devpts without gid=5 (the tty group is not mapped) and no device cgroup
  * rule (rootless has no device controller).
+ *
+ * `husk spec --hardened` is the other template, in template-hardened.c;
+ * both are rendered to text, parsed back with spec_parse() as a self-check
+ * (a template that does not validate is a bug, better found here than by
+ * `husk run`), and written without ever replacing an existing file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,12 +27,13 @@
 #include "husk/json.h"
 #include "husk/spec.h"
 #include "husk/util.h"
+#include "spec/template-internal.h"
 
 static const char *const default_caps[] = {
 	"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL,
 };
 
-static const char *const default_env[] = {
+const char *const tmpl_default_env[] = {
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 	"TERM=xterm", NULL,
 };
@@ -40,11 +46,6 @@ static const char *const masked_paths[] = {
 
 static const char *const readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
-};
-
-struct tmpl_mount {
-	const char *destination, *type, *source;
-	const char *options[8];
 };
 
 static const struct tmpl_mount base_mounts[] = {
@@ -68,7 +69,7 @@ static const struct tmpl_mount rootless_sys = {
 	"/sys", "none", "/sys", { "rbind", "nosuid", "noexec", "nodev", "ro" },
 };
 
-static void write_mount(struct json_writer *w, const struct tmpl_mount *m)
+void tmpl_write_mount(struct json_writer *w, const struct tmpl_mount *m)
 {
 	json_open_object(w);
 	json_kv_string(w, "destination", m->destination);
@@ -90,7 +91,7 @@ static void write_mounts(struct json_writer *w, bool rootless)
 			m = &rootless_devpts;
 		else if (rootless && strcmp(m->destination, "/sys") == 0)
 			m = &rootless_sys;
-		write_mount(w, m);
+		tmpl_write_mount(w, m);
 	}
 	json_close_array(w);
 }
@@ -106,7 +107,7 @@ static void write_process(struct json_writer *w)
 	json_kv_uint(w, "gid", 0);
 	json_close_object(w);
 	json_kv_strv(w, "args", (char *const[]){ "sh", NULL });
-	json_kv_strv(w, "env", (char *const *)default_env);
+	json_kv_strv(w, "env", (char *const *)tmpl_default_env);
 	json_kv_string(w, "cwd", "/");
 	json_key(w, "capabilities");
 	json_open_object(w);
@@ -114,6 +115,13 @@ static void write_process(struct json_writer *w)
 	json_kv_strv(w, "effective", (char *const *)default_caps);
 	json_kv_strv(w, "permitted", (char *const *)default_caps);
 	json_close_object(w);
+	tmpl_write_rlimits(w);
+	json_kv_bool(w, "noNewPrivileges", true);
+	json_close_object(w);
+}
+
+void tmpl_write_rlimits(struct json_writer *w)
+{
 	json_key(w, "rlimits");
 	json_open_array(w);
 	json_open_object(w);
@@ -122,18 +130,28 @@ static void write_process(struct json_writer *w)
 	json_kv_uint(w, "soft", 1024);
 	json_close_object(w);
 	json_close_array(w);
-	json_kv_bool(w, "noNewPrivileges", true);
-	json_close_object(w);
 }
 
-static void write_idmap(struct json_writer *w, const char *key, uint32_t host_id)
+void tmpl_write_idmap(struct json_writer *w, const char *key, uint32_t container_id,
+		      uint32_t host_id)
 {
 	json_key(w, key);
 	json_open_array(w);
 	json_open_object(w);
-	json_kv_uint(w, "containerID", 0);
+	json_kv_uint(w, "containerID", container_id);
 	json_kv_uint(w, "hostID", host_id);
 	json_kv_uint(w, "size", 1);
+	json_close_object(w);
+	json_close_array(w);
+}
+
+void tmpl_write_deny_devices(struct json_writer *w)
+{
+	json_key(w, "devices");
+	json_open_array(w);
+	json_open_object(w);
+	json_kv_bool(w, "allow", false);
+	json_kv_string(w, "access", "rwm");
 	json_close_object(w);
 	json_close_array(w);
 }
@@ -149,19 +167,13 @@ static void write_linux(struct json_writer *w, const struct spec_template_opts *
 	json_key(w, "linux");
 	json_open_object(w);
 	if (opts->rootless) {
-		write_idmap(w, "uidMappings", opts->host_uid);
-		write_idmap(w, "gidMappings", opts->host_gid);
+		tmpl_write_idmap(w, "uidMappings", 0, opts->host_uid);
+		tmpl_write_idmap(w, "gidMappings", 0, opts->host_gid);
 	} else {
 		/* Deny every device by default, as runc spec does. */
 		json_key(w, "resources");
 		json_open_object(w);
-		json_key(w, "devices");
-		json_open_array(w);
-		json_open_object(w);
-		json_kv_bool(w, "allow", false);
-		json_kv_string(w, "access", "rwm");
-		json_close_object(w);
-		json_close_array(w);
+		tmpl_write_deny_devices(w);
 		json_close_object(w);
 	}
 	json_key(w, "namespaces");
@@ -194,15 +206,9 @@ static char *dir_name(int dirfd)
 	return xstrdup(buf);
 }
 
-int spec_template_write(int dirfd, const struct spec_template_opts *opts,
-			struct husk_error *err)
+/* The default (runc spec's shape) document into w. */
+static void write_default(struct json_writer *w, const struct spec_template_opts *opts)
 {
-	_cleanup_json_writer_ struct json_writer *w = json_writer_new(true);
-	_cleanup_close_ int fd = -1;
-	const char *text;
-	size_t len;
-	int ret;
-
 	json_open_object(w);
 	json_kv_string(w, "ociVersion", "1.2.0");
 	write_process(w);
@@ -219,7 +225,43 @@ int spec_template_write(int dirfd, const struct spec_template_opts *opts,
 	json_close_object(w);
 	write_linux(w, opts);
 	json_close_object(w);
-	ret = json_writer_finish(w, &text, &len, err);
+}
+
+int spec_template_render(const struct spec_template_opts *opts, char **out, size_t *len,
+			 struct husk_error *err)
+{
+	_cleanup_json_writer_ struct json_writer *w = json_writer_new(true);
+	_cleanup_spec_ struct husk_spec *check = NULL;
+	const char *text;
+	int ret;
+
+	if (opts->hardened) {
+		ret = tmpl_write_hardened(w, opts, err);
+		if (ret < 0)
+			return ret;
+	} else {
+		write_default(w, opts);
+	}
+	ret = json_writer_finish(w, &text, len, err);
+	if (ret < 0)
+		return ret;
+	ret = spec_parse(text, *len, "config.json", &check, err);
+	if (ret < 0)
+		return husk_error_prefix(err, "internal error: the %s template does not validate",
+					 opts->hardened ? "hardened" : "default");
+	*out = xstrndup(text, *len);
+	return 0;
+}
+
+int spec_template_write(int dirfd, const struct spec_template_opts *opts,
+			struct husk_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len;
+	int ret;
+
+	ret = spec_template_render(opts, &text, &len, err);
 	if (ret < 0)
 		return ret;
 
