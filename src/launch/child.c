@@ -277,6 +277,36 @@ static int stage_rlimits(struct child_ctx *ctx, struct launch_plan *plan, struct
 	return process_set_rlimits(ctx->spec->process, err);
 }
 
+static int stage_cpu_affinity_initial(struct child_ctx *ctx, struct launch_plan *plan,
+				      struct husk_error *err)
+{
+	return process_set_cpu_affinity(ctx->spec->process, false, err);
+}
+
+static int stage_cpu_affinity_final(struct child_ctx *ctx, struct launch_plan *plan,
+				    struct husk_error *err)
+{
+	return process_set_cpu_affinity(ctx->spec->process, true, err);
+}
+
+/* Raising priorities needs CAP_SYS_NICE (ioprio RT: CAP_SYS_ADMIN): before
+ * the uid change drops them.  Both are inherited through exec. */
+static int stage_scheduling(struct child_ctx *ctx, struct launch_plan *plan,
+			    struct husk_error *err)
+{
+	int r = process_set_scheduler(ctx->spec->process, err);
+
+	if (r == 0)
+		r = process_set_io_priority(ctx->spec->process, err);
+	return r;
+}
+
+static int stage_personality(struct child_ctx *ctx, struct launch_plan *plan,
+			     struct husk_error *err)
+{
+	return process_set_personality(ctx->spec, err);
+}
+
 /* The bounding set is narrowed while we still hold CAP_SETPCAP. */
 static int stage_caps_bounding(struct child_ctx *ctx, struct launch_plan *plan,
 			       struct husk_error *err)
@@ -395,6 +425,7 @@ struct stage {
  */
 static const struct stage stages[] = {
 	{ "close-fds", stage_close_fds },
+	{ "cpu-affinity", stage_cpu_affinity_initial },
 	{ "wait-idmap", stage_wait_maps },
 	{ "join-namespaces", stage_join_namespaces },
 	{ "become-root", stage_become_root },
@@ -409,6 +440,8 @@ static const struct stage stages[] = {
 	{ "sysctl", stage_sysctl },
 	{ "rootfs-finalize", stage_rootfs_finalize },
 	{ "rlimits", stage_rlimits },
+	{ "scheduling", stage_scheduling },
+	{ "personality", stage_personality },
 	{ "capabilities-bounding", stage_caps_bounding },
 	{ "seccomp", stage_seccomp_early },
 	{ "user", stage_user },
@@ -418,6 +451,7 @@ static const struct stage stages[] = {
 	{ "", stage_find_exec },
 	{ "husk-init", stage_init_image },
 	{ "preserve-fds", stage_preserve_fds },
+	{ "cpu-affinity", stage_cpu_affinity_final },
 	{ "no-new-privileges", stage_no_new_privs },
 };
 

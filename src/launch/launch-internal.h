@@ -10,6 +10,7 @@
  * stage name is prefixed by the caller.
  */
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -67,6 +68,15 @@ int process_chdir(const struct husk_process *p, struct husk_error *err);
 /* PATH lookup of args[0] with process.env's PATH; *out is the path to exec. */
 int process_find_executable(const struct husk_process *p, char **out, struct husk_error *err);
 int process_sysctl(const struct child_ctx *ctx, struct husk_error *err);
+
+/* ---- sched.c: scheduling attributes, in the child ------------------------- */
+
+int process_set_scheduler(const struct husk_process *p, struct husk_error *err);
+int process_set_io_priority(const struct husk_process *p, struct husk_error *err);
+int process_set_cpu_affinity(const struct husk_process *p, bool final, struct husk_error *err);
+int process_set_personality(const struct husk_spec *spec, struct husk_error *err);
+/* "0-3,7" -> set; -EINVAL when malformed. */
+int cpu_list_parse(const char *list, cpu_set_t *set);
 
 /* ---- rootfs.c / mounts.c / devices.c ---------------------------------- */
 

@@ -208,3 +208,18 @@ Test(util, atomic_write_into_a_subdirectory)
 	cmd = xasprintf("rm -rf %s", dir);
 	cr_assert_eq(system(cmd), 0);
 }
+
+Test(launch_process, cpu_lists)
+{
+	cpu_set_t set;
+
+	cr_assert_eq(cpu_list_parse("0-3,7", &set), 0);
+	cr_assert_eq(CPU_COUNT(&set), 5);
+	cr_assert(CPU_ISSET(7, &set) && CPU_ISSET(0, &set) && !CPU_ISSET(4, &set));
+	cr_assert_eq(cpu_list_parse("1", &set), 0);
+	cr_assert_eq(CPU_COUNT(&set), 1);
+	static const char *const bad[] = { "", ",", "1,", "3-1", "a", "1-", "-1", "1,,2",
+					   "99999", "1 2" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		cr_assert_eq(cpu_list_parse(bad[i], &set), -EINVAL, "\"%s\"", bad[i]);
+}
