@@ -25,6 +25,9 @@
 
 #include "husk/error.h"
 
+/* The version of the OCI runtime spec husk implements and writes. */
+#define HUSK_OCI_VERSION "1.2.0"
+
 #define SPEC_MAX_BYTES (4u << 20)   /* config.json larger than this is refused */
 #define SPEC_MAX_DEPTH 64           /* nesting deeper than this is refused */
 

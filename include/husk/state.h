@@ -140,4 +140,9 @@ int state_list_ids(struct state_root *root, char ***ids, struct husk_error *err)
 /* RFC 3339 UTC timestamp with nanoseconds, as runc writes "created". */
 char *state_timestamp_now(void);
 
+/* The OCI state members (runc's order) into an open JSON object. */
+struct json_writer;
+void state_json_oci_members(struct json_writer *w, const struct husk_state_file *st,
+			    const char *status, int64_t pid);
+
 #endif

@@ -21,7 +21,6 @@
 #include "options.h"
 
 #define HUSK_VERSION "0.1.0"
-#define HUSK_OCI_VERSION "1.2.0"
 
 /* The options before the verb (parsed in main.c). */
 struct global_opts {

@@ -114,26 +114,13 @@ static bool status_has_pid(enum container_status s)
 	return s == STATUS_CREATED || s == STATUS_RUNNING || s == STATUS_PAUSED;
 }
 
-/* runc's state members and order; annotations only when there are some. */
+/* `husk state` and `husk list`: the OCI members with the live status. */
 void cli_state_json(struct json_writer *w, const struct husk_state_file *st,
 		    enum container_status status)
 {
 	json_open_object(w);
-	json_kv_string(w, "ociVersion", st->oci_version ? st->oci_version : HUSK_OCI_VERSION);
-	json_kv_string(w, "id", st->id ? st->id : "");
-	json_kv_int(w, "pid", status_has_pid(status) ? st->pid : 0);
-	json_kv_string(w, "status", container_status_name(status));
-	json_kv_string(w, "bundle", st->bundle ? st->bundle : "");
-	json_kv_string(w, "rootfs", st->rootfs ? st->rootfs : "");
-	json_kv_string(w, "created", st->created ? st->created : "");
-	json_kv_string(w, "owner", st->owner ? st->owner : "");
-	if (st->n_annotations > 0) {
-		json_key(w, "annotations");
-		json_open_object(w);
-		for (size_t i = 0; i < st->n_annotations; i++)
-			json_kv_string(w, st->annotations[i].key, st->annotations[i].value);
-		json_close_object(w);
-	}
+	state_json_oci_members(w, st, container_status_name(status),
+			       status_has_pid(status) ? st->pid : 0);
 	json_close_object(w);
 }
 

@@ -205,7 +205,7 @@ int tmpl_write_hardened(struct json_writer *w, const struct spec_template_opts *
 	int r;
 
 	json_open_object(w);
-	json_kv_string(w, "ociVersion", "1.2.0");
+	json_kv_string(w, "ociVersion", HUSK_OCI_VERSION);
 	write_process(w, opts);
 	json_key(w, "root");
 	json_open_object(w);

@@ -210,7 +210,7 @@ static char *dir_name(int dirfd)
 static void write_default(struct json_writer *w, const struct spec_template_opts *opts)
 {
 	json_open_object(w);
-	json_kv_string(w, "ociVersion", "1.2.0");
+	json_kv_string(w, "ociVersion", HUSK_OCI_VERSION);
 	write_process(w);
 	json_key(w, "root");
 	json_open_object(w);

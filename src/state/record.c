@@ -29,13 +29,18 @@ char *state_timestamp_now(void)
 	return xasprintf("%s.%09ldZ", buf, (long)ts.tv_nsec);
 }
 
-/* The members of one state object, in runc's order, then husk's. */
-static void state_json_members(struct json_writer *w, const struct husk_state_file *st)
+/*
+ * The OCI state members, in runc's order: shared by state.json and by
+ * `husk state`/`husk list`, which pass the live status and pid instead of
+ * the recorded ones.  Annotations only when there are some.
+ */
+void state_json_oci_members(struct json_writer *w, const struct husk_state_file *st,
+			    const char *status, int64_t pid)
 {
-	json_kv_string(w, "ociVersion", st->oci_version ? st->oci_version : "");
+	json_kv_string(w, "ociVersion", st->oci_version ? st->oci_version : HUSK_OCI_VERSION);
 	json_kv_string(w, "id", st->id ? st->id : "");
-	json_kv_string(w, "status", st->status ? st->status : "");
-	json_kv_int(w, "pid", st->pid);
+	json_kv_int(w, "pid", pid);
+	json_kv_string(w, "status", status ? status : "");
 	json_kv_string(w, "bundle", st->bundle ? st->bundle : "");
 	json_kv_string(w, "rootfs", st->rootfs ? st->rootfs : "");
 	json_kv_string(w, "created", st->created ? st->created : "");
@@ -47,6 +52,12 @@ static void state_json_members(struct json_writer *w, const struct husk_state_fi
 			json_kv_string(w, st->annotations[i].key, st->annotations[i].value);
 		json_close_object(w);
 	}
+}
+
+/* The members of state.json: the OCI ones as recorded, then husk's. */
+static void state_json_members(struct json_writer *w, const struct husk_state_file *st)
+{
+	state_json_oci_members(w, st, st->status, st->pid);
 	json_kv_uint(w, "pidStartTime", st->pid_start_time);
 	if (st->cgroup_path)
 		json_kv_string(w, "cgroupPath", st->cgroup_path);
