@@ -34,7 +34,7 @@ int cli_root_open(const struct global_opts *g, bool create, struct state_root *r
 }
 
 /* A state with only the id, for a container that has no state.json (yet). */
-static struct husk_state_file *state_stub(const char *id)
+static struct husk_state_file *state_placeholder(const char *id)
 {
 	struct husk_state_file *st = xcalloc(1, sizeof(*st));
 
@@ -55,14 +55,14 @@ int cli_container_load(struct state_root *root, const char *id, unsigned flags,
 	r = state_read(dir, st, err);
 	if (r == -ENOENT) {
 		husk_error_clear(err);
-		*st = state_stub(id);
+		*st = state_placeholder(id);
 		*status = container_dir_busy(dir) ? STATUS_CREATING : STATUS_STOPPED;
 		return 0;
 	}
 	if (r < 0 && (flags & CLI_ANY_STATE)) {
 		log_warn("%s (treating container \"%s\" as stopped)", err->msg, id);
 		husk_error_clear(err);
-		*st = state_stub(id);
+		*st = state_placeholder(id);
 		*status = STATUS_STOPPED;
 		return 0;
 	}

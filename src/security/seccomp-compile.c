@@ -3,7 +3,7 @@
  * .linux.seccomp to a BPF program, in husk, before the clone.
  *
  * libseccomp builds the filter and exports it as raw BPF; we put the
- * ENOSYS prologue (seccomp-stub.c) in front and keep the result in the
+ * ENOSYS prologue (seccomp-enosys.c) in front and keep the result in the
  * plan.  The container process then loads it with one seccomp(2) call:
  * no libseccomp after the clone, and the flags go straight to the kernel.
  *
@@ -228,7 +228,7 @@ static int rule_add(struct compile *c, const struct husk_seccomp_rule *rule, siz
 
 /*
  * The highest syscall number the profile names, per kernel architecture
- * and number range (see seccomp-stub.c), whatever the action: a syscall
+ * and number range (see seccomp-enosys.c), whatever the action: a syscall
  * listed with the default action is still one the profile knows.
  */
 static size_t stub_arches(const struct compile *c, const struct husk_seccomp *s,

@@ -75,7 +75,7 @@ int seccomp_cache_load(const char *key, struct security_plan *plan);
 /* Best effort: failures are ignored. */
 void seccomp_cache_store(const char *key, const struct security_plan *plan);
 
-/* ---- seccomp-stub.c: the ENOSYS prologue -------------------------------- */
+/* ---- seccomp-enosys.c: the ENOSYS prologue -------------------------------- */
 
 #define STUB_NO_MAX UINT32_MAX      /* a range the profile names no syscall in */
 
