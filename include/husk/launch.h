@@ -76,6 +76,7 @@ void launch_result_release(struct launch_result *res);
 struct launch_exec_opts {
 	const struct husk_spec *spec;
 	const char *id;
+	const char *bundle;         /* for a seccomp agent's state message */
 	pid_t init_pid;             /* the container's init, in our pid namespace */
 	int init_pidfd;
 	int preserve_fds;           /* fds 3 .. 3+n-1 are passed to the process */

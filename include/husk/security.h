@@ -21,7 +21,9 @@
  *        (no_new_privs)
  *        seccomp           the last step before the final execveat, or, without
  *                          no_new_privs, just before the uid change
- *                          (security_seccomp_early())
+ *                          (security_seccomp_early()); with SCMP_ACT_NOTIFY
+ *                          rules, before READY, so that husk (still there)
+ *                          can hand the listener fd to .listenerPath
  */
 
 #include <stdbool.h>

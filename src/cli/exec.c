@@ -269,7 +269,8 @@ static int exec_spec(const struct exec_opts *o, const struct husk_state_file *st
  * init, checked against pid reuse, and its pid.
  */
 static int exec_target(const struct global_opts *g, const char *id, const struct exec_opts *o,
-		       char **cmd, struct husk_spec **spec, pid_t *pid, struct husk_error *err)
+		       char **cmd, struct husk_spec **spec, pid_t *pid, char **bundle,
+		       struct husk_error *err)
 {
 	struct cli_container c;
 	int pidfd = -1;
@@ -294,8 +295,10 @@ static int exec_target(const struct global_opts *g, const char *id, const struct
 		cli_seccomp_cache_setup();
 	if (r == 0)
 		r = pidfd = container_pidfd(c.st, err);
-	if (r >= 0)
+	if (r >= 0) {
 		*pid = (pid_t)c.st->pid;
+		*bundle = xstrdup(c.st->bundle);
+	}
 	cli_container_close(&c);
 	return r < 0 ? r : pidfd;
 }
@@ -322,6 +325,7 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 		    char **cmd, struct husk_error *err)
 {
 	_cleanup_spec_ struct husk_spec *spec = NULL;
+	_cleanup_free_ char *bundle = NULL;
 	_cleanup_close_ int pidfd = -1;
 	_cleanup_close_ int sfd = -1;
 	struct launch_result res;
@@ -329,7 +333,7 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 	int status = 0;
 	int r;
 
-	pidfd = exec_target(g, id, o, cmd, &spec, &init_pid, err);
+	pidfd = exec_target(g, id, o, cmd, &spec, &init_pid, &bundle, err);
 	if (pidfd < 0)
 		return pidfd;
 	/* Before the process exists, so a ^C during setup reaches it (see run). */
@@ -341,6 +345,7 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 	struct launch_exec_opts lo = {
 		.spec = spec,
 		.id = id,
+		.bundle = bundle,
 		.init_pid = init_pid,
 		.init_pidfd = pidfd,
 		.preserve_fds = o->preserve_fds,

@@ -315,6 +315,23 @@ static int stage_caps_bounding(struct child_ctx *ctx, struct launch_plan *plan,
 }
 
 /*
+ * Load the filter now, and hand a listener fd (notify rules) to the agent
+ * at once, through husk, which is still waiting for READY: the syscalls
+ * that follow may already be notified.
+ */
+static int seccomp_load_now(struct child_ctx *ctx, struct husk_error *err)
+{
+	int notify_fd = -1;
+	int r;
+
+	ctx->seccomp_loaded = true;
+	r = security_seccomp_apply(ctx->security, &notify_fd, err);
+	if (r == 0)
+		r = seccomp_hand_over(ctx->sync_fd, notify_fd, err);
+	return r;
+}
+
+/*
  * Without no_new_privs the kernel takes a filter only from a holder of
  * CAP_SYS_ADMIN, which the uid change is about to drop: load it now.  The
  * profile then also governs the few setup syscalls that follow.
@@ -322,12 +339,23 @@ static int stage_caps_bounding(struct child_ctx *ctx, struct launch_plan *plan,
 static int stage_seccomp_early(struct child_ctx *ctx, struct launch_plan *plan,
 			       struct husk_error *err)
 {
-	int notify_fd = -1;
-
 	if (!security_seccomp_early(ctx->security))
 		return 0;
-	ctx->seccomp_loaded = true;
-	return security_seccomp_apply(ctx->security, &notify_fd, err);
+	return seccomp_load_now(ctx, err);
+}
+
+/*
+ * With notify rules the listener fd must reach the agent through husk,
+ * and `husk create` is gone after READY: the filter is loaded here, the
+ * last step before READY, instead of after the start wait (as runc does).
+ * The start wait and the execveat of husk-init then run under it.
+ */
+static int stage_seccomp_notify(struct child_ctx *ctx, struct launch_plan *plan,
+				struct husk_error *err)
+{
+	if (ctx->seccomp_loaded || !security_seccomp_has_notify(ctx->security))
+		return 0;
+	return seccomp_load_now(ctx, err);
 }
 
 static int stage_user(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
@@ -421,7 +449,9 @@ struct stage {
  *    CAP_SYS_ADMIN), uid/gid, capability sets, LSM label, no_new_privs;
  *  - cwd and the executable are checked as the final user;
  *  - seccomp comes last of all, after the start wait, right before the
- *    execveat of husk-init (which runs under the same filter).
+ *    execveat of husk-init (which runs under the same filter); with
+ *    SCMP_ACT_NOTIFY rules right before READY instead, while husk is
+ *    still there to pass the listener fd on to the agent.
  */
 static const struct stage stages[] = {
 	{ "close-fds", stage_close_fds },
@@ -453,6 +483,7 @@ static const struct stage stages[] = {
 	{ "preserve-fds", stage_preserve_fds },
 	{ "cpu-affinity", stage_cpu_affinity_final },
 	{ "no-new-privileges", stage_no_new_privs },
+	{ "seccomp", stage_seccomp_notify },
 };
 
 /* Block until `husk start` writes to the exec fifo; EOF means give up. */

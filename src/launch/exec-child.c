@@ -162,15 +162,24 @@ static int stage_caps_bounding(struct exec_proc *ep, struct husk_error *err)
 	return security_caps_before_user(ep->ctx->security, err);
 }
 
-/* Without no_new_privs the kernel wants CAP_SYS_ADMIN for a filter: load it now. */
+/*
+ * Without no_new_privs the kernel wants CAP_SYS_ADMIN for a filter: load it
+ * now.  A listener fd goes to the agent at once, through husk exec (the
+ * joiner's own syscalls from here on may be notified), and the agent hears
+ * the joiner's pid: the exec'd process is its fork, under the same filter.
+ */
 static int stage_seccomp_early(struct exec_proc *ep, struct husk_error *err)
 {
 	int notify_fd = -1;
+	int r;
 
 	if (!security_seccomp_early(ep->ctx->security))
 		return 0;
 	ep->seccomp_loaded = true;
-	return security_seccomp_apply(ep->ctx->security, &notify_fd, err);
+	r = security_seccomp_apply(ep->ctx->security, &notify_fd, err);
+	if (r == 0)
+		r = seccomp_hand_over(ep->ctx->sync_fd, notify_fd, err);
+	return r;
 }
 
 /* process_set_user() reads only the spec's process and whether we are rootless. */
@@ -258,6 +267,38 @@ static pid_t clone_sibling(void)
 	return pid;
 }
 
+/* Block until the joiner has exited (the gate pipe reads EOF). */
+static void gate_wait(int gate_fd)
+{
+	char c;
+
+	while (read(gate_fd, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Load the filter (when the joiner did not); a listener fd goes to the
+ * agent through husk exec, which by then has our pid (see gate_wait()).
+ */
+static int exec_seccomp(struct exec_proc *ep, int gate_fd, struct husk_error *err)
+{
+	int notify_fd = -1;
+	int r;
+
+	if (ep->seccomp_loaded)
+		return 0;
+	/* Before the load: under a notify filter, that read could wait for an
+	 * agent that has no fd yet. */
+	if (security_seccomp_has_notify(ep->ctx->security))
+		gate_wait(gate_fd);
+	r = security_seccomp_apply(ep->ctx->security, &notify_fd, err);
+	if (r == 0)
+		r = seccomp_hand_over(ep->ctx->sync_fd, notify_fd, err);
+	if (r < 0)
+		husk_error_prefix(err, "seccomp");
+	return r;
+}
+
 /*
  * The exec'd process: born in the container's pid namespace with
  * everything set up, it only loads the seccomp filter (last, as for the
@@ -269,20 +310,12 @@ static void __attribute__((noreturn)) exec_final(struct exec_proc *ep, int gate_
 {
 	const struct husk_process *p = ep->ctx->proc;
 	struct husk_error *err = &ep->exec_err;
-	int notify_fd = -1;
-	char c;
 
-	if (!husk_error_is_set(err)) {
-		if (!ep->seccomp_loaded &&
-		    security_seccomp_apply(ep->ctx->security, &notify_fd, err) < 0) {
-			husk_error_prefix(err, "seccomp");
-		} else {
-			init_exec(ep->init_fd, true, p->args, p->env, ep->exec_path);
-			husk_error_set(err, errno, "exec \"%s\"", p->args[0]);
-		}
+	if (!husk_error_is_set(err) && exec_seccomp(ep, gate_fd, err) == 0) {
+		init_exec(ep->init_fd, true, p->args, p->env, ep->exec_path);
+		husk_error_set(err, errno, "exec \"%s\"", p->args[0]);
 	}
-	while (read(gate_fd, &c, 1) < 0 && errno == EINTR)
-		;
+	gate_wait(gate_fd);
 	sync_send_error(ep->ctx->sync_fd, SYNC_EXEC_FAILED, "", err);
 	_exit(err->errnum == ENOENT ? 127 : 126);
 }

@@ -13,6 +13,9 @@
  *      │                   then clone(CLONE_PARENT) ──► the exec'd process
  *      │                   (husk exec's child, in the container's pid
  *      │                   namespace): seccomp, execveat(husk-init --no-fork)
+ *      ◄── sync: SECCOMP_FD from whichever loads a filter with SCMP_ACT_NOTIFY
+ *          rules (the joiner without no_new_privs, else the exec'd process);
+ *          husk exec hands it to .linux.seccomp.listenerPath, answers DONE
  *      ◄── sync: READY "<pid> <note>" (or ERROR) from the joiner, which exits
  *      ◄── sync: EOF (exec done) or EXEC_FAILED from the exec'd process
  *

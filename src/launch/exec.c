@@ -135,23 +135,57 @@ static int exec_child_vanished(pid_t pid, const char *who, struct husk_error *er
 }
 
 /*
- * The joiner's one message: READY carrying "<pid> <note>" for the process
- * it cloned, or ERROR.  The joiner exits right after; it is reaped here.
+ * A listener fd for the agent (SYNC_SECCOMP_FD) from `pid`, the process
+ * that loaded the filter: pass it on with the container's state
+ * ("running"; its pid is the container's init) and let the sender go on.
  */
-static int joiner_wait(int sync_fd, pid_t joiner, struct launch_result *res,
-		       struct husk_error *err)
+static int exec_seccomp_fd(const struct launch_exec_opts *opts, pid_t pid, int sync_fd,
+			   int notify_fd, struct husk_error *err)
+{
+	struct seccomp_agent_msg m = {
+		.spec = opts->spec,
+		.id = opts->id,
+		.bundle = opts->bundle,
+		.status = "running",
+		.pid = pid,
+		.init_pid = opts->init_pid,
+	};
+
+	return seccomp_agent_serve(sync_fd, notify_fd, &m, err);
+}
+
+/*
+ * The joiner's messages: SECCOMP_FD when it loaded a notify filter itself
+ * (without no_new_privs, see exec-child.c), then READY carrying
+ * "<pid> <note>" for the process it cloned, or ERROR.  The joiner exits
+ * right after; it is reaped here.
+ */
+static int joiner_wait(const struct launch_exec_opts *opts, int sync_fd, pid_t joiner,
+		       struct launch_result *res, struct husk_error *err)
 {
 	struct sync_msg msg;
 	char *note;
 	long v;
-	int r = sync_recv(sync_fd, &msg);
+	int r;
 
-	if (r == 0)
-		return exec_child_vanished(joiner, "the exec helper process", err);
-	if (r < 0) {
-		husk_error_set(err, -r, "read from the exec helper process");
-		kill_and_reap(joiner);
-		return -err->errnum;
+	for (;;) {
+		_cleanup_close_ int fd = -1;
+
+		r = sync_recv_fd(sync_fd, &msg, &fd);
+		if (r == 0)
+			return exec_child_vanished(joiner, "the exec helper process", err);
+		if (r < 0) {
+			husk_error_set(err, -r, "read from the exec helper process");
+			kill_and_reap(joiner);
+			return -err->errnum;
+		}
+		if (msg.type != SYNC_SECCOMP_FD)
+			break;
+		r = exec_seccomp_fd(opts, joiner, sync_fd, fd, err);
+		if (r < 0) {
+			kill_and_reap(joiner);
+			return r;
+		}
 	}
 	reap(joiner, NULL);
 	if (msg.type != SYNC_READY)
@@ -164,6 +198,36 @@ static int joiner_wait(int sync_fd, pid_t joiner, struct launch_result *res,
 	res->pid = (pid_t)v;
 	snprintf(res->note, sizeof(res->note), "%s", note + 1);
 	return 0;
+}
+
+/*
+ * With no_new_privs the exec'd process loads a notify filter itself and
+ * sends its listener fd next (SECCOMP_FD).  Anything else (EXEC_FAILED,
+ * EOF) is left for launch_wait_exec().  On failure the process is killed.
+ */
+static int exec_seccomp_late(const struct launch_exec_opts *opts,
+			     const struct security_plan *security, int sync_fd,
+			     struct launch_result *res, struct husk_error *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct sync_msg msg;
+	int r;
+
+	if (!security_seccomp_has_notify(security) || security_seccomp_early(security))
+		return 0;
+	r = sync_peek(sync_fd, &msg);
+	if (r <= 0 || msg.type != SYNC_SECCOMP_FD)
+		return 0;
+	r = sync_recv_fd(sync_fd, &msg, &fd);
+	if (r <= 0)
+		r = husk_error_set(err, r < 0 ? -r : EPROTO, "read from the exec'd process");
+	else
+		r = exec_seccomp_fd(opts, res->pid, sync_fd, fd, err);
+	if (r < 0) {
+		kill_and_reap(res->pid);
+		res->pid = -1;
+	}
+	return r;
 }
 
 /* What cannot work at all, before anything is forked. */
@@ -193,8 +257,7 @@ static int exec_security(const struct launch_exec_opts *opts, struct security_pl
 	if (r < 0)
 		return r;
 	if (security_seccomp_has_notify(*plan))
-		return husk_error_setq(err, ENOTSUP, "config.json: .linux.seccomp: SCMP_ACT_NOTIFY "
-				       "(a listenerPath agent) is not supported by this husk yet");
+		return seccomp_agent_check(opts->spec, err);
 	return 0;
 }
 
@@ -251,7 +314,9 @@ int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
 	closep(&sv[1]);
 	closep(&ctx.init_pidfd);
 
-	r = joiner_wait(sv[0], joiner, res, err);
+	r = joiner_wait(opts, sv[0], joiner, res, err);
+	if (r == 0)
+		r = exec_seccomp_late(opts, security, sv[0], res, err);
 	if (r < 0)
 		goto out;
 	res->sync_fd = TAKE_FD(sv[0]);

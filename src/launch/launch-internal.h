@@ -95,6 +95,35 @@ int rootfs_setup(const struct child_ctx *ctx, struct husk_error *err);
  */
 int rootfs_finalize(const struct child_ctx *ctx, struct husk_error *err);
 
+/* ---- seccomp-agent.c: .linux.seccomp.listenerPath (SCMP_ACT_NOTIFY) ------ */
+
+/* What husk tells the agent besides the fd (the spec's container process state). */
+struct seccomp_agent_msg {
+	const struct husk_spec *spec; /* .linux.seccomp (listenerPath, metadata), annotations */
+	const char *id;
+	const char *bundle;         /* NULL: sent as "" */
+	const char *status;         /* "creating" (create, run) or "running" (exec) */
+	pid_t pid;                  /* the process that loaded the filter, in our pid ns */
+	pid_t init_pid;             /* the container's init: state.pid */
+};
+
+/* Before anything runs: refuse notify rules the hand-over itself would trip on. */
+int seccomp_agent_check(const struct husk_spec *spec, struct husk_error *err);
+/*
+ * Connect to listenerPath and send the state JSON with notify_fd
+ * (SCM_RIGHTS), then close the connection.  notify_fd stays the caller's.
+ */
+int seccomp_agent_send(const struct seccomp_agent_msg *m, int notify_fd,
+		       struct husk_error *err);
+/* Parent side of SYNC_SECCOMP_FD: seccomp_agent_send(), then SYNC_SECCOMP_DONE. */
+int seccomp_agent_serve(int sync_fd, int notify_fd, const struct seccomp_agent_msg *m,
+			struct husk_error *err);
+/*
+ * Child side, right after the filter was loaded: send notify_fd (closed
+ * here, always; -1: nothing to do) to husk and wait until the agent has it.
+ */
+int seccomp_hand_over(int sync_fd, int notify_fd, struct husk_error *err);
+
 /* ---- idmap.c -------------------------------------------------------------- */
 
 /*

@@ -274,8 +274,32 @@ static int child_vanished(pid_t pid, struct husk_error *err)
 }
 
 /*
- * The parent's half of the handshake: maps, then wait for READY.
- * On any failure the child is killed and reaped before returning.
+ * The container process loaded a filter with notify rules and sent its
+ * listener fd (SYNC_SECCOMP_FD): pass it on to the agent at listenerPath
+ * with the container's state, then let the process go on.
+ */
+static int handshake_seccomp_fd(const struct child_ctx *ctx, pid_t pid, int sync_fd,
+				int notify_fd, struct husk_error *err)
+{
+	struct seccomp_agent_msg m = {
+		.spec = ctx->spec,
+		.id = ctx->opts->id,
+		.bundle = ctx->opts->bundle,
+		.status = "creating",
+		.pid = pid,
+		.init_pid = pid,
+	};
+
+	if (!security_seccomp_has_notify(ctx->security))
+		return husk_error_setq(err, EPROTO, "the container process sent a seccomp "
+				       "listener fd, but the profile has no SCMP_ACT_NOTIFY rule");
+	return seccomp_agent_serve(sync_fd, notify_fd, &m, err);
+}
+
+/*
+ * The parent's half of the handshake: maps, then wait for READY (passing
+ * a seccomp listener fd on to its agent on the way).  On any failure the
+ * child is killed and reaped before returning.
  */
 static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *plan, pid_t pid,
 			    int sync_fd, struct launch_result *res, struct husk_error *err)
@@ -293,12 +317,21 @@ static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *pla
 		husk_error_set(err, -r, "signal the container process");
 		goto fail;
 	}
-	r = sync_recv(sync_fd, &msg);
-	if (r == 0)
-		return child_vanished(pid, err);
-	if (r < 0) {
-		husk_error_set(err, -r, "read from the container process");
-		goto fail;
+	for (;;) {
+		_cleanup_close_ int fd = -1;
+
+		r = sync_recv_fd(sync_fd, &msg, &fd);
+		if (r == 0)
+			return child_vanished(pid, err);
+		if (r < 0) {
+			husk_error_set(err, -r, "read from the container process");
+			goto fail;
+		}
+		if (msg.type != SYNC_SECCOMP_FD)
+			break;
+		r = handshake_seccomp_fd(ctx, pid, sync_fd, fd, err);
+		if (r < 0)
+			goto fail;
 	}
 	if (msg.type == SYNC_READY) {
 		snprintf(res->note, sizeof(res->note), "%.*s", (int)sizeof(res->note) - 1, msg.msg);
@@ -356,9 +389,9 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	if (r < 0)
 		goto out;
 	if (security_seccomp_has_notify(security)) {
-		r = husk_error_setq(err, ENOTSUP, "config.json: .linux.seccomp: SCMP_ACT_NOTIFY "
-				    "(a listenerPath agent) is not supported by this husk yet");
-		goto out;
+		r = seccomp_agent_check(opts->spec, err);
+		if (r < 0)
+			goto out;
 	}
 	ctx.security = security;
 

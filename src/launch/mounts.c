@@ -22,9 +22,21 @@
 #include "husk/util.h"
 #include "launch/rootfs-internal.h"
 
+/*
+ * The mount point, created when missing.  In a user namespace that does not
+ * map the owner of the root filesystem (root running a config whose maps
+ * leave host root out, such as spec --hardened), nothing can be created in
+ * it: say what to do instead of the kernel's EACCES/EOVERFLOW.
+ */
 int mount_dest(const struct mount_job *job, bool is_file, struct husk_error *err)
 {
-	return path_mkdirs_in_root(job->rootfd, job->m->destination, is_file, err);
+	int fd = path_mkdirs_in_root(job->rootfd, job->m->destination, is_file, err);
+
+	if (fd < 0 && (fd == -EACCES || fd == -EOVERFLOW) && job->ctx->new_userns)
+		husk_error_hint(err, "the user namespace does not map the owner of the root "
+			       "filesystem: create %s in it beforehand, or map its owner",
+			       job->m->destination);
+	return fd;
 }
 
 /*

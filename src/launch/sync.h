@@ -11,6 +11,9 @@
  *   child  -> parent  SYNC_READY       set up, waiting for start (or exec'ing)
  *   child  -> parent  SYNC_ERROR       a stage failed: stage, errno, message
  *   child  -> parent  SYNC_EXEC_FAILED the final execve failed
+ *   child  -> parent  SYNC_SECCOMP_FD  the seccomp listener fd (SCM_RIGHTS), for
+ *                                      .linux.seccomp.listenerPath
+ *   parent -> child   SYNC_SECCOMP_DONE the agent has it; go on
  *
  * The child's end is O_CLOEXEC, so a successful execve reads as EOF.
  */
@@ -24,6 +27,8 @@ enum sync_type {
 	SYNC_READY,
 	SYNC_ERROR,
 	SYNC_EXEC_FAILED,
+	SYNC_SECCOMP_FD,
+	SYNC_SECCOMP_DONE,
 };
 
 struct sync_msg {
@@ -37,7 +42,18 @@ struct sync_msg {
 int sync_send(int fd, enum sync_type type);
 /* Send an error: stage name and err. */
 int sync_send_error(int fd, enum sync_type type, const char *stage, const struct husk_error *err);
-/* Receive one message: 1 on a message, 0 on EOF, -errno on failure. */
+/* Receive one message: 1 on a message, 0 on EOF, -errno on failure.  A file
+ * descriptor sent along with it is closed. */
 int sync_recv(int fd, struct sync_msg *msg);
+
+/* Send a message without payload, passing payload_fd with SCM_RIGHTS. */
+int sync_send_fd(int fd, enum sync_type type, int payload_fd);
+/*
+ * As sync_recv(), and *payload_fd is the one fd that came with the message
+ * (O_CLOEXEC), or -1.  Anything more than one fd is closed and -EPROTO.
+ */
+int sync_recv_fd(int fd, struct sync_msg *msg, int *payload_fd);
+/* Wait for the next message and read it without taking it (as sync_recv()). */
+int sync_peek(int fd, struct sync_msg *msg);
 
 #endif
