@@ -73,21 +73,6 @@ static int exec_join_flags(pid_t pid, int *flags, struct husk_error *err)
 	return 0;
 }
 
-/* As in launch.c: our fds out of the range --preserve-fds hands on. */
-static int fd_move_above(int *fd, int min)
-{
-	int copy;
-
-	if (*fd < 0 || *fd >= min)
-		return 0;
-	copy = fcntl(*fd, F_DUPFD_CLOEXEC, min);
-	if (copy < 0)
-		return -errno;
-	close(*fd);
-	*fd = copy;
-	return 0;
-}
-
 static pid_t clone_joiner(void)
 {
 	struct clone_args args;
@@ -101,37 +86,6 @@ static void reap(pid_t pid, int *status)
 {
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
-}
-
-static void kill_and_reap(pid_t pid)
-{
-	if (pid <= 0)
-		return;
-	kill(pid, SIGKILL);
-	reap(pid, NULL);
-}
-
-/* A child's ERROR message as our error: "<stage>: <message>". */
-static int exec_child_error(const struct sync_msg *msg, struct husk_error *err)
-{
-	int errnum = msg->errnum > 0 ? msg->errnum : EINVAL;
-
-	if (msg->stage[0] == '\0')
-		return husk_error_setq(err, errnum, "%s", msg->msg);
-	return husk_error_setq(err, errnum, "%s: %s", msg->stage, msg->msg);
-}
-
-/* Our child `pid` went silent: reap it and say how it ended. */
-static int exec_child_vanished(pid_t pid, const char *who, struct husk_error *err)
-{
-	int status = 0;
-
-	reap(pid, &status);
-	if (WIFSIGNALED(status))
-		return husk_error_setq(err, EIO, "%s killed by signal %d during setup", who,
-				       WTERMSIG(status));
-	return husk_error_setq(err, EIO, "%s exited with status %d during setup", who,
-			       WEXITSTATUS(status));
 }
 
 /*
@@ -173,23 +127,23 @@ static int joiner_wait(const struct launch_exec_opts *opts, int sync_fd, pid_t j
 
 		r = sync_recv_fd(sync_fd, &msg, &fd);
 		if (r == 0)
-			return exec_child_vanished(joiner, "the exec helper process", err);
+			return launch_child_vanished(joiner, "the exec helper process", err);
 		if (r < 0) {
 			husk_error_set(err, -r, "read from the exec helper process");
-			kill_and_reap(joiner);
+			launch_kill_and_reap(joiner);
 			return -err->errnum;
 		}
 		if (msg.type != SYNC_SECCOMP_FD)
 			break;
 		r = exec_seccomp_fd(opts, joiner, sync_fd, fd, err);
 		if (r < 0) {
-			kill_and_reap(joiner);
+			launch_kill_and_reap(joiner);
 			return r;
 		}
 	}
 	reap(joiner, NULL);
 	if (msg.type != SYNC_READY)
-		return exec_child_error(&msg, err);
+		return launch_child_error(&msg, err);
 	errno = 0;
 	v = strtol(msg.msg, &note, 10);
 	if (errno || note == msg.msg || *note != ' ' || v <= 0 || v > INT32_MAX)
@@ -224,7 +178,7 @@ static int exec_seccomp_late(const struct launch_exec_opts *opts,
 	else
 		r = exec_seccomp_fd(opts, res->pid, sync_fd, fd, err);
 	if (r < 0) {
-		kill_and_reap(res->pid);
+		launch_kill_and_reap(res->pid);
 		res->pid = -1;
 	}
 	return r;
@@ -296,7 +250,7 @@ int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
 		goto out;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
-	    fd_move_above(&sv[0], min_fd) < 0 || fd_move_above(&sv[1], min_fd) < 0) {
+	    launch_fd_move_above(&sv[0], min_fd) < 0 || launch_fd_move_above(&sv[1], min_fd) < 0) {
 		r = husk_error_set(err, errno, "socketpair");
 		goto out;
 	}

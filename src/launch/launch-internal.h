@@ -56,6 +56,17 @@ struct launch_plan {
 /* The container process: runs the stages of child.c, then execs. */
 void child_main(struct child_ctx *ctx, struct launch_plan *plan) __attribute__((noreturn));
 
+/* ---- launch.c helpers shared with exec.c --------------------------------- */
+
+struct sync_msg;
+/* Move *fd to a CLOEXEC copy at or above min (out of --preserve-fds' range). */
+int launch_fd_move_above(int *fd, int min);
+void launch_kill_and_reap(pid_t pid);
+/* A child's ERROR message as our error: "<stage>: <message>". */
+int launch_child_error(const struct sync_msg *msg, struct husk_error *err);
+/* Reap `pid`, which went silent, and say how it ended ("<who> exited ..."). */
+int launch_child_vanished(pid_t pid, const char *who, struct husk_error *err);
+
 /* CLONE_NEW* flag of a namespace type. */
 int launch_ns_clone_flag(enum husk_ns_type type);
 

@@ -52,7 +52,7 @@ int launch_ns_clone_flag(enum husk_ns_type type)
  * (3 .. 3+n-1): a gap there in the caller's table would otherwise pass our
  * sync socket on.  Replaces *fd by a CLOEXEC copy at or above `min`.
  */
-static int fd_move_above(int *fd, int min)
+int launch_fd_move_above(int *fd, int min)
 {
 	int copy;
 
@@ -104,7 +104,7 @@ static int plan_namespaces(struct child_ctx *ctx, struct launch_plan *plan, stru
 			return husk_error_set(err, errno, ".linux.namespaces[%zu].path: open %s", i,
 					      ns->path);
 		ctx->joins_host_ns[ns->type] = is_own_namespace(plan->join_fd[ns->type], ns->type);
-		if (fd_move_above(&plan->join_fd[ns->type], 3 + ctx->opts->preserve_fds) < 0)
+		if (launch_fd_move_above(&plan->join_fd[ns->type], 3 + ctx->opts->preserve_fds) < 0)
 			return husk_error_set(err, errno, "dup %s", ns->path);
 	}
 	if (ctx->rootless && !(plan->new_flags & CLONE_NEWUSER) && plan->join_fd[NS_USER] < 0)
@@ -240,7 +240,7 @@ fail:
 	return -err->errnum;
 }
 
-static void kill_and_reap(pid_t pid)
+void launch_kill_and_reap(pid_t pid)
 {
 	if (pid <= 0)
 		return;
@@ -250,7 +250,7 @@ static void kill_and_reap(pid_t pid)
 }
 
 /* Turn a child's ERROR message into ours: "<stage>: <message>". */
-static int child_error(const struct sync_msg *msg, struct husk_error *err)
+int launch_child_error(const struct sync_msg *msg, struct husk_error *err)
 {
 	int errnum = msg->errnum > 0 ? msg->errnum : EINVAL;
 
@@ -259,17 +259,17 @@ static int child_error(const struct sync_msg *msg, struct husk_error *err)
 	return husk_error_setq(err, errnum, "%s: %s", msg->stage, msg->msg);
 }
 
-/* The child died without a word (a crash or a kill): say how. */
-static int child_vanished(pid_t pid, struct husk_error *err)
+/* Our child `pid` died without a word (a crash or a kill): say how. */
+int launch_child_vanished(pid_t pid, const char *who, struct husk_error *err)
 {
 	int status = 0;
 
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (WIFSIGNALED(status))
-		return husk_error_setq(err, EIO, "container process killed by signal %d during setup",
+		return husk_error_setq(err, EIO, "%s killed by signal %d during setup", who,
 				       WTERMSIG(status));
-	return husk_error_setq(err, EIO, "container process exited with status %d during setup",
+	return husk_error_setq(err, EIO, "%s exited with status %d during setup", who,
 			       WEXITSTATUS(status));
 }
 
@@ -322,7 +322,7 @@ static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *pla
 
 		r = sync_recv_fd(sync_fd, &msg, &fd);
 		if (r == 0)
-			return child_vanished(pid, err);
+			return launch_child_vanished(pid, "container process", err);
 		if (r < 0) {
 			husk_error_set(err, -r, "read from the container process");
 			goto fail;
@@ -337,9 +337,9 @@ static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *pla
 		snprintf(res->note, sizeof(res->note), "%.*s", (int)sizeof(res->note) - 1, msg.msg);
 		return 0;
 	}
-	r = child_error(&msg, err);
+	r = launch_child_error(&msg, err);
 fail:
-	kill_and_reap(pid);
+	launch_kill_and_reap(pid);
 	return r;
 }
 
@@ -396,8 +396,8 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	ctx.security = security;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
-	    fd_move_above(&sv[0], 3 + opts->preserve_fds) < 0 ||
-	    fd_move_above(&sv[1], 3 + opts->preserve_fds) < 0) {
+	    launch_fd_move_above(&sv[0], 3 + opts->preserve_fds) < 0 ||
+	    launch_fd_move_above(&sv[1], 3 + opts->preserve_fds) < 0) {
 		r = husk_error_set(err, errno, "socketpair");
 		goto out;
 	}
@@ -458,7 +458,7 @@ int launch_wait_exec(struct launch_result *res, struct husk_error *err)
 	r = sync_recv(res->sync_fd, &msg);
 	closep(&res->sync_fd);
 	if (r == 1 && msg.type == SYNC_EXEC_FAILED)
-		return child_error(&msg, err);
+		return launch_child_error(&msg, err);
 	/* EOF (or an error reading): the exec went through, the fd closed. */
 	return 0;
 }
