@@ -163,6 +163,9 @@ static int fs_configure(int fsfd, const struct mnt_new *req, struct husk_error *
 	if ((req->sb_flags & MS_DIRSYNC) &&
 	    fsconfig(fsfd, FSCONFIG_SET_FLAG, "dirsync", NULL, 0) < 0)
 		return fs_error(fsfd, errno, err, "option dirsync");
+	if (req->selinux_context &&
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "context", req->selinux_context, 0) < 0)
+		return fs_error(fsfd, errno, err, ".linux.mountLabel: option context");
 	for (char *const *d = req->data; d && *d; d++) {
 		r = fs_set_option(fsfd, *d);
 		if (r == -EINVAL && req->skip_unmapped_gid && str_has_prefix(*d, "gid=")) {

@@ -92,6 +92,22 @@ int mount_bind_host(const struct mount_job *job, const char *src, bool recursive
 	return TAKE_FD(treefd);
 }
 
+const char *mount_label_for(const struct husk_spec *spec, const char *type, char *const *data)
+{
+	static const char *const labelled[] = { "tmpfs", "devpts", "mqueue" };
+	const char *label = spec->linux_ ? spec->linux_->mount_label : NULL;
+	bool takes_label = false;
+
+	if (!label || !*label)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(labelled); i++)
+		takes_label |= strcmp(type, labelled[i]) == 0;
+	for (char *const *d = data; takes_label && d && *d; d++)
+		if (str_has_prefix(*d, "context="))
+			return NULL;
+	return takes_label ? label : NULL;
+}
+
 int mount_new_fs(const struct mount_job *job, const char *type, struct husk_error *err)
 {
 	_cleanup_close_ int destfd = mount_dest(job, false, err);
@@ -103,6 +119,7 @@ int mount_new_fs(const struct mount_job *job, const char *type, struct husk_erro
 		.sb_flags = job->opts.ms_flags & (MS_SYNCHRONOUS | MS_DIRSYNC),
 		.attrs = job->opts.attr_set,
 		.skip_unmapped_gid = strcmp(type, "devpts") == 0 && rootfs_in_userns(job->ctx),
+		.selinux_context = mount_label_for(job->ctx->spec, type, job->opts.data),
 	};
 	int r;
 

@@ -108,8 +108,16 @@ struct mnt_new {
 	unsigned long sb_flags;
 	uint64_t attrs;             /* MOUNT_ATTR_* for fsmount() */
 	bool skip_unmapped_gid;
+	const char *selinux_context; /* .linux.mountLabel, as "context", or NULL */
 };
 int mnt_new_fs(const struct mnt_new *req, struct husk_error *err);
+
+/*
+ * The SELinux label a new filesystem of `type` gets from .linux.mountLabel:
+ * the label for tmpfs, devpts and mqueue (the filesystems runc labels), NULL
+ * for others or when the mount's own options already name a context.
+ */
+const char *mount_label_for(const struct husk_spec *spec, const char *type, char *const *data);
 
 /* Is `fd` a mount root? (mount_setattr and propagation need one.) */
 bool mnt_is_mount_root(int fd);

@@ -223,3 +223,21 @@ Test(launch_process, cpu_lists)
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		cr_assert_eq(cpu_list_parse(bad[i], &set), -EINVAL, "\"%s\"", bad[i]);
 }
+
+#include "launch/rootfs-internal.h"
+
+Test(launch_process, mount_label_goes_to_labelled_filesystems)
+{
+	struct husk_linux lx = { .mount_label = (char *)"system_u:object_r:container_file_t:s0" };
+	struct husk_spec spec = { .linux_ = &lx }, bare = { 0 };
+	char *own[] = { (char *)"size=1m", (char *)"context=\"x\"", NULL };
+	char *plain[] = { (char *)"size=1m", NULL };
+
+	cr_assert_str_eq(mount_label_for(&spec, "tmpfs", plain), lx.mount_label);
+	cr_assert_str_eq(mount_label_for(&spec, "devpts", NULL), lx.mount_label);
+	cr_assert_str_eq(mount_label_for(&spec, "mqueue", NULL), lx.mount_label);
+	cr_assert_null(mount_label_for(&spec, "proc", NULL));
+	cr_assert_null(mount_label_for(&spec, "sysfs", NULL));
+	cr_assert_null(mount_label_for(&spec, "tmpfs", own), "the mount's own context wins");
+	cr_assert_null(mount_label_for(&bare, "tmpfs", plain));
+}
