@@ -231,23 +231,23 @@ static int rule_add(struct compile *c, const struct husk_seccomp_rule *rule, siz
  * and number range (see seccomp-enosys.c), whatever the action: a syscall
  * listed with the default action is still one the profile knows.
  */
-static size_t stub_arches(const struct compile *c, const struct husk_seccomp *s,
-			  struct stub_arch *out)
+static size_t enosys_arches(const struct compile *c, const struct husk_seccomp *s,
+			  struct enosys_arch *out)
 {
 	size_t n = 0;
 
 	for (size_t a = 0; a < c->n_arches; a++) {
 		uint32_t tok = c->arches[a];
 		uint32_t audit = tok == SCMP_ARCH_X32 ? AUDIT_ARCH_X86_64 : tok;
-		struct stub_arch *sa = NULL;
+		struct enosys_arch *sa = NULL;
 
 		for (size_t k = 0; k < n; k++)
 			if (out[k].audit_arch == audit)
 				sa = &out[k];
 		if (!sa) {
 			sa = &out[n++];
-			*sa = (struct stub_arch){ .audit_arch = audit, .max_low = STUB_NO_MAX,
-						  .max_high = STUB_NO_MAX };
+			*sa = (struct enosys_arch){ .audit_arch = audit, .max_low = ENOSYS_NO_MAX,
+						  .max_high = ENOSYS_NO_MAX };
 			if (audit == AUDIT_ARCH_X86_64)
 				sa->limit = X32_SYSCALL_BIT;
 			else if (audit == AUDIT_ARCH_ARM)
@@ -263,7 +263,7 @@ static size_t stub_arches(const struct compile *c, const struct husk_seccomp *s,
 				if (nr < 0)
 					continue;
 				m = sa->limit && (uint32_t)nr >= sa->limit ? &sa->max_high : &sa->max_low;
-				if (*m == STUB_NO_MAX || (uint32_t)nr > *m)
+				if (*m == ENOSYS_NO_MAX || (uint32_t)nr > *m)
 					*m = (uint32_t)nr;
 			}
 		}
@@ -306,10 +306,10 @@ static int assemble(struct compile *c, const struct husk_seccomp *s, struct secu
 		    struct husk_error *err)
 {
 	_cleanup_free_ struct sock_filter *body = NULL;
-	struct stub_arch arches[MAX_ARCHES] = { 0 };
-	struct sock_filter stub[128];
+	struct enosys_arch arches[MAX_ARCHES] = { 0 };
+	struct sock_filter enosys[128];
 	size_t body_len = 0;
-	int stub_len = 0;
+	int enosys_len = 0;
 	int r;
 
 	r = export_bpf(c, &body, &body_len, err);
@@ -320,21 +320,21 @@ static int assemble(struct compile *c, const struct husk_seccomp *s, struct secu
 	if (s->default_action != SECCOMP_ACT_ALLOW && s->default_action != SECCOMP_ACT_LOG &&
 	    s->default_action != SECCOMP_ACT_TRACE &&
 	    c->default_action != SCMP_ACT_ERRNO(ENOSYS)) {
-		size_t n = stub_arches(c, s, arches);
+		size_t n = enosys_arches(c, s, arches);
 
-		stub_len = seccomp_stub_build(arches, n, stub, ARRAY_SIZE(stub));
-		if (stub_len < 0)
-			return husk_error_set(err, -stub_len, ".linux.seccomp: build the ENOSYS "
+		enosys_len = seccomp_enosys_build(arches, n, enosys, ARRAY_SIZE(enosys));
+		if (enosys_len < 0)
+			return husk_error_set(err, -enosys_len, ".linux.seccomp: build the ENOSYS "
 					      "prologue");
 	}
-	if (body_len + (size_t)stub_len > BPF_MAXINSNS)
+	if (body_len + (size_t)enosys_len > BPF_MAXINSNS)
 		return husk_error_setq(err, E2BIG, ".linux.seccomp: the filter has %zu instructions, "
-				       "more than the kernel's %d", body_len + (size_t)stub_len,
+				       "more than the kernel's %d", body_len + (size_t)enosys_len,
 				       BPF_MAXINSNS);
-	plan->bpf = xmalloc((body_len + (size_t)stub_len) * sizeof(struct sock_filter));
-	memcpy(plan->bpf, stub, (size_t)stub_len * sizeof(struct sock_filter));
-	memcpy(plan->bpf + stub_len, body, body_len * sizeof(struct sock_filter));
-	plan->bpf_len = (unsigned short)(body_len + (size_t)stub_len);
+	plan->bpf = xmalloc((body_len + (size_t)enosys_len) * sizeof(struct sock_filter));
+	memcpy(plan->bpf, enosys, (size_t)enosys_len * sizeof(struct sock_filter));
+	memcpy(plan->bpf + enosys_len, body, body_len * sizeof(struct sock_filter));
+	plan->bpf_len = (unsigned short)(body_len + (size_t)enosys_len);
 	return 0;
 }
 

@@ -42,7 +42,7 @@ struct fixup {
 	bool ja;                    /* an unconditional jump: the label goes into k */
 };
 
-struct stub_asm {
+struct enosys_asm {
 	struct sock_filter *out;
 	size_t n, max;
 	struct fixup fix[256];
@@ -51,7 +51,7 @@ struct stub_asm {
 	bool overflow;
 };
 
-static void emit(struct stub_asm *a, uint16_t code, uint32_t k)
+static void emit(struct enosys_asm *a, uint16_t code, uint32_t k)
 {
 	if (a->n >= a->max) {
 		a->overflow = true;
@@ -60,7 +60,7 @@ static void emit(struct stub_asm *a, uint16_t code, uint32_t k)
 	a->out[a->n++] = (struct sock_filter){ .code = code, .k = k };
 }
 
-static void emit_jump(struct stub_asm *a, uint16_t op, uint32_t k, int jt, int jf)
+static void emit_jump(struct enosys_asm *a, uint16_t op, uint32_t k, int jt, int jf)
 {
 	if (a->n_fix >= sizeof(a->fix) / sizeof(a->fix[0])) {
 		a->overflow = true;
@@ -72,7 +72,7 @@ static void emit_jump(struct stub_asm *a, uint16_t op, uint32_t k, int jt, int j
 }
 
 /* Resolve the jumps recorded since `from` to labels whose place is known. */
-static void resolve(struct stub_asm *a, size_t from, int label)
+static void resolve(struct enosys_asm *a, size_t from, int label)
 {
 	size_t target = a->label_at[-label];
 
@@ -100,18 +100,18 @@ static void resolve(struct stub_asm *a, size_t from, int label)
 }
 
 /* "nr > max → ENOSYS, else the filter"; no max known: straight to the filter. */
-static void emit_range(struct stub_asm *a, uint32_t max)
+static void emit_range(struct enosys_asm *a, uint32_t max)
 {
-	if (max == STUB_NO_MAX)
+	if (max == ENOSYS_NO_MAX)
 		emit_jump(a, BPF_JMP | BPF_JA, 0, L_FILTER, L_NONE);
 	else
 		emit_jump(a, BPF_JMP | BPF_JGT | BPF_K, max, L_ENOSYS, L_FILTER);
 }
 
-static void emit_arch(struct stub_asm *a, const struct stub_arch *s)
+static void emit_arch(struct enosys_asm *a, const struct enosys_arch *s)
 {
 	size_t first_fix = a->n_fix;
-	bool high = s->limit && s->high_enosys && s->max_high != STUB_NO_MAX;
+	bool high = s->limit && s->high_enosys && s->max_high != ENOSYS_NO_MAX;
 
 	emit_jump(a, BPF_JMP | BPF_JEQ | BPF_K, s->audit_arch, L_NONE, L_NEXT);
 	emit(a, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
@@ -128,21 +128,21 @@ static void emit_arch(struct stub_asm *a, const struct stub_arch *s)
 	resolve(a, first_fix, L_NEXT);
 }
 
-int seccomp_stub_build(const struct stub_arch *arches, size_t n, struct sock_filter *out,
+int seccomp_enosys_build(const struct enosys_arch *arches, size_t n, struct sock_filter *out,
 		       size_t max)
 {
-	struct stub_asm a = { .out = out, .max = max };
+	struct enosys_asm a = { .out = out, .max = max };
 	bool any = false;
 
 	for (size_t i = 0; i < n; i++)
-		any |= arches[i].max_low != STUB_NO_MAX ||
-		       (arches[i].high_enosys && arches[i].max_high != STUB_NO_MAX);
+		any |= arches[i].max_low != ENOSYS_NO_MAX ||
+		       (arches[i].high_enosys && arches[i].max_high != ENOSYS_NO_MAX);
 	if (!any)
 		return 0;
 	emit(&a, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	for (size_t i = 0; i < n; i++) {
-		if (arches[i].max_low == STUB_NO_MAX &&
-		    !(arches[i].high_enosys && arches[i].max_high != STUB_NO_MAX))
+		if (arches[i].max_low == ENOSYS_NO_MAX &&
+		    !(arches[i].high_enosys && arches[i].max_high != ENOSYS_NO_MAX))
 			continue;
 		emit_arch(&a, &arches[i]);
 	}

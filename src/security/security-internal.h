@@ -77,7 +77,7 @@ void seccomp_cache_store(const char *key, const struct security_plan *plan);
 
 /* ---- seccomp-enosys.c: the ENOSYS prologue -------------------------------- */
 
-#define STUB_NO_MAX UINT32_MAX      /* a range the profile names no syscall in */
+#define ENOSYS_NO_MAX UINT32_MAX      /* a range the profile names no syscall in */
 
 /*
  * One kernel architecture (seccomp_data.arch) and the highest syscall
@@ -85,11 +85,11 @@ void seccomp_cache_store(const char *key, const struct security_plan *plan);
  * (native below the x32 bit, x32 above it), arm has its private
  * 0x0f0000.. calls above the ordinary table.
  */
-struct stub_arch {
+struct enosys_arch {
 	uint32_t audit_arch;
 	uint32_t limit;             /* first number of the upper range, 0: one range */
-	uint32_t max_low;           /* highest number named below limit, or STUB_NO_MAX */
-	uint32_t max_high;          /* highest number named from limit on, or STUB_NO_MAX */
+	uint32_t max_low;           /* highest number named below limit, or ENOSYS_NO_MAX */
+	uint32_t max_high;          /* highest number named from limit on, or ENOSYS_NO_MAX */
 	bool high_enosys;           /* the upper range gets ENOSYS too (x32 in the filter) */
 };
 
@@ -99,7 +99,7 @@ struct stub_arch {
  * the program that follows it otherwise.  Returns the number of
  * instructions written to out (at most max), or -E2BIG.
  */
-int seccomp_stub_build(const struct stub_arch *arches, size_t n, struct sock_filter *out,
+int seccomp_enosys_build(const struct enosys_arch *arches, size_t n, struct sock_filter *out,
 		       size_t max);
 
 /* ---- seccomp-load.c ------------------------------------------------------- */

@@ -131,27 +131,6 @@ void atk_assert_line(const char *out, const char *name, const char *want)
 	free(got);
 }
 
-void atk_subid_range(const struct hctx *c, const char *file, unsigned *start, unsigned *count)
-{
-	struct passwd *pw = getpwuid(c->uid);
-	FILE *f = fopen(file, "re");
-	char line[256];
-	bool found = false;
-
-	cr_assert(pw && f, "cannot read %s", file);
-	while (!found && fgets(line, sizeof(line), f)) {
-		char name[128];
-
-		if (sscanf(line, "%127[^:]:%u:%u", name, start, count) != 3)
-			continue;
-		found = strcmp(name, pw->pw_name) == 0 || (unsigned)atoi(name) == c->uid;
-	}
-	fclose(f);
-	if (!found)
-		hctx_skip("%s has no range for %s (scripts/test-setup.sh adds one)", file,
-			  pw->pw_name);
-}
-
 void atk_wide_mappings(const struct hctx *c, char **uids, char **gids)
 {
 	unsigned us, uc, gs, gc;
@@ -159,8 +138,8 @@ void atk_wide_mappings(const struct hctx *c, char **uids, char **gids)
 	*uids = *gids = NULL;
 	if (c->mode == MODE_ROOT)
 		return;
-	atk_subid_range(c, "/etc/subuid", &us, &uc);
-	atk_subid_range(c, "/etc/subgid", &gs, &gc);
+	subid_range(c, "/etc/subuid", &us, &uc);
+	subid_range(c, "/etc/subgid", &gs, &gc);
 	cr_assert(asprintf(uids, "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1},"
 			   " {\"containerID\": 1, \"hostID\": %u, \"size\": %u}]",
 			   c->uid, us, uc) > 0);

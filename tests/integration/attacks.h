@@ -36,9 +36,6 @@ char *atk_line(const char *out, const char *name);
 /* Assert the line "name: want" is in out. */
 void atk_assert_line(const char *out, const char *name, const char *want);
 
-/* The first subordinate range of the context's user in file (skips without). */
-void atk_subid_range(const struct hctx *c, const char *file, unsigned *start,
-		     unsigned *count);
 /*
  * uid/gid mappings that also map container ids 1..count (through
  * newuidmap) when rootless, so that a non-root process.user exists inside;

@@ -277,4 +277,8 @@ bool json_array_has_string(hjson array, const char *s);
  */
 char *json_text_replace(const char *text, const char *key, const char *value);
 
+/* The first /etc/subuid or /etc/subgid range of the context's user; skips
+ * the test when there is none (scripts/test-setup.sh adds one). */
+void subid_range(const struct hctx *c, const char *file, unsigned *start, unsigned *count);
+
 #endif

@@ -54,27 +54,6 @@ static const char *start_workload(struct hctx *c, struct bundle_cfg cfg)
 			  (r)->cmd, (r)->code, (want), (r)->out, (r)->err);               \
 	} while (0)
 
-/* The first subordinate range of the context's user in `file`. */
-static void subid_range(const struct hctx *c, const char *file, unsigned *start, unsigned *count)
-{
-	struct passwd *pw = getpwuid(c->uid);
-	FILE *f = fopen(file, "re");
-	char line[256];
-	bool found = false;
-
-	cr_assert(pw && f, "cannot read %s", file);
-	while (!found && fgets(line, sizeof(line), f)) {
-		char name[128];
-		if (sscanf(line, "%127[^:]:%u:%u", name, start, count) != 3)
-			continue;
-		found = strcmp(name, pw->pw_name) == 0 || (unsigned)atoi(name) == c->uid;
-	}
-	fclose(f);
-	if (!found)
-		hctx_skip("%s has no range for %s (scripts/test-setup.sh adds one)", file,
-			  pw->pw_name);
-}
-
 HTEST(exec, exit_codes)
 {
 	struct hres r = { 0 };

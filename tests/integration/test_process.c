@@ -405,27 +405,6 @@ HTEST(process, oom_score_adj_lowering)
 
 /* ---- process.user -------------------------------------------------------- */
 
-/* The first subordinate range of the context's user in `file` (skips without). */
-static void subid_range(const struct hctx *c, const char *file, unsigned *start, unsigned *count)
-{
-	struct passwd *pw = getpwuid(c->uid);
-	FILE *f = fopen(file, "re");
-	char line[256];
-	bool found = false;
-
-	cr_assert(pw && f, "cannot read %s", file);
-	while (!found && fgets(line, sizeof(line), f)) {
-		char name[128];
-		if (sscanf(line, "%127[^:]:%u:%u", name, start, count) != 3)
-			continue;
-		found = strcmp(name, pw->pw_name) == 0 || (unsigned)atoi(name) == c->uid;
-	}
-	fclose(f);
-	if (!found)
-		hctx_skip("%s has no range for %s (scripts/test-setup.sh adds one)", file,
-			  pw->pw_name);
-}
-
 #define USER_1000 \
 	"{\"uid\": 1000, \"gid\": 1000, \"additionalGids\": [10, 20], \"umask\": 63}"
 

@@ -14,27 +14,6 @@
 
 #include "integration/harness.h"
 
-/* The first subordinate range of the context's user in `file`. */
-static void subid_range(const struct hctx *c, const char *file, unsigned *start, unsigned *count)
-{
-	struct passwd *pw = getpwuid(c->uid);
-	FILE *f = fopen(file, "re");
-	char line[256];
-	bool found = false;
-
-	cr_assert(pw && f, "cannot read %s", file);
-	while (!found && fgets(line, sizeof(line), f)) {
-		char name[128];
-		if (sscanf(line, "%127[^:]:%u:%u", name, start, count) != 3)
-			continue;
-		found = strcmp(name, pw->pw_name) == 0 || (unsigned)atoi(name) == c->uid;
-	}
-	fclose(f);
-	if (!found)
-		hctx_skip("%s has no range for %s (scripts/test-setup.sh adds one)", file,
-			     pw->pw_name);
-}
-
 HTEST_ROOTLESS(rootless, multiple_id_ranges_through_newuidmap)
 {
 	struct hres r = { 0 };

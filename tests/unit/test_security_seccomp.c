@@ -500,12 +500,12 @@ Test(security_seccomp, flag_names)
 
 Test(security_seccomp, stub_empty_without_any_maximum)
 {
-	struct stub_arch a = { .audit_arch = 0xc000003e, .limit = 0x40000000,
-			       .max_low = STUB_NO_MAX, .max_high = STUB_NO_MAX };
+	struct enosys_arch a = { .audit_arch = 0xc000003e, .limit = 0x40000000,
+			       .max_low = ENOSYS_NO_MAX, .max_high = ENOSYS_NO_MAX };
 	struct sock_filter out[32];
 
-	cr_assert_eq(seccomp_stub_build(&a, 1, out, ARRAY_SIZE(out)), 0);
+	cr_assert_eq(seccomp_enosys_build(&a, 1, out, ARRAY_SIZE(out)), 0);
 	a.max_low = 300;
-	cr_assert_gt(seccomp_stub_build(&a, 1, out, ARRAY_SIZE(out)), 0);
-	cr_assert_eq(seccomp_stub_build(&a, 1, out, 3), -E2BIG);
+	cr_assert_gt(seccomp_enosys_build(&a, 1, out, ARRAY_SIZE(out)), 0);
+	cr_assert_eq(seccomp_enosys_build(&a, 1, out, 3), -E2BIG);
 }
