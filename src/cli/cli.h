@@ -157,6 +157,25 @@ int cli_forward_until_exit(int sfd, pid_t pid, int *status, struct husk_error *e
 void cli_print_verb_help(const char *verb, const char *synopsis, const char *description,
 			 const struct opt_def *defs, size_t n_defs);
 
+/* What a verb's option parsing needs to know about it. */
+struct cli_verb {
+	const char *name;
+	const char *synopsis;
+	const char *description;
+	const struct opt_def *defs;
+	size_t n_defs;
+	size_t min_args, max_args;
+};
+
+/*
+ * The start of every verb: parse its options, answer --help, check the
+ * number of arguments.  Returns 1 when help was printed (the verb is done),
+ * 0 with *args to use (the caller frees it), or a negative errno (nothing
+ * to free).
+ */
+int cli_verb_parse(const struct cli_verb *v, int argc, char **argv, struct opt_result *args,
+		   struct husk_error *err);
+
 /* ---- signal.c -------------------------------------------------------------- */
 
 /* "KILL", "SIGKILL", "kill", "9" -> 9; -EINVAL with a message otherwise (1..64). */

@@ -257,3 +257,22 @@ void cli_seccomp_cache_setup(void)
 	}
 	security_set_cache_dir(dir);
 }
+
+int cli_verb_parse(const struct cli_verb *v, int argc, char **argv, struct opt_result *args,
+		   struct husk_error *err)
+{
+	int r = opts_parse(v->defs, v->n_defs, argc, argv, 0, args, err);
+
+	if (r < 0)
+		return r;
+	if (args->help) {
+		cli_print_verb_help(v->name, v->synopsis, v->description, v->defs, v->n_defs);
+		opt_result_free(args);
+		return 1;
+	}
+	r = opts_expect_args(args, v->min_args, v->max_args, v->name,
+			     v->synopsis[0] ? v->synopsis : "[OPTIONS]", err);
+	if (r < 0)
+		opt_result_free(args);
+	return r;
+}

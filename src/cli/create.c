@@ -219,18 +219,12 @@ int cmd_create(const struct global_opts *g, int argc, char **argv, struct husk_e
 	struct created c;
 	int r;
 
-	r = opts_parse(defs, ARRAY_SIZE(defs), argc, argv, 0, &args, err);
-	if (r < 0)
-		return r;
-	if (args.help) {
-		cli_print_verb_help("create", create_synopsis, create_description, defs,
-				    ARRAY_SIZE(defs));
-		opt_result_free(&args);
-		return 0;
-	}
-	r = opts_expect_args(&args, 1, 1, "create", create_synopsis, err);
-	if (r == 0)
-		r = create_container(g, &o, args.args[0], &c, err);
+	r = cli_verb_parse(&(struct cli_verb){ "create", create_synopsis, create_description, defs,
+					       ARRAY_SIZE(defs), 1, 1 },
+			   argc, argv, &args, err);
+	if (r != 0)
+		return r > 0 ? 0 : r;
+	r = create_container(g, &o, args.args[0], &c, err);
 	opt_result_free(&args);
 	if (r < 0)
 		return r;

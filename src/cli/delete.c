@@ -87,18 +87,12 @@ int cmd_delete(const struct global_opts *g, int argc, char **argv, struct husk_e
 	struct opt_result args;
 	int r;
 
-	r = opts_parse(defs, ARRAY_SIZE(defs), argc, argv, 0, &args, err);
-	if (r < 0)
-		return r;
-	if (args.help) {
-		cli_print_verb_help("delete", delete_synopsis, delete_description, defs,
-				    ARRAY_SIZE(defs));
-		opt_result_free(&args);
-		return 0;
-	}
-	r = opts_expect_args(&args, 1, 1, "delete", delete_synopsis, err);
-	if (r == 0)
-		r = delete_container(g, args.args[0], force, err);
+	r = cli_verb_parse(&(struct cli_verb){ "delete", delete_synopsis, delete_description, defs,
+					       ARRAY_SIZE(defs), 1, 1 },
+			   argc, argv, &args, err);
+	if (r != 0)
+		return r > 0 ? 0 : r;
+	r = delete_container(g, args.args[0], force, err);
 	opt_result_free(&args);
 	return r < 0 ? r : 0;
 }

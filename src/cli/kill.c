@@ -28,17 +28,12 @@ int cmd_kill(const struct global_opts *g, int argc, char **argv, struct husk_err
 	int sig = SIGTERM;
 	int r;
 
-	r = opts_parse(defs, ARRAY_SIZE(defs), argc, argv, 0, &args, err);
-	if (r < 0)
-		return r;
-	if (args.help) {
-		cli_print_verb_help("kill", kill_synopsis, kill_description, defs,
-				    ARRAY_SIZE(defs));
-		opt_result_free(&args);
-		return 0;
-	}
-	r = opts_expect_args(&args, 1, 2, "kill", kill_synopsis, err);
-	if (r == 0 && args.n_args == 2)
+	r = cli_verb_parse(&(struct cli_verb){ "kill", kill_synopsis, kill_description, defs,
+					       ARRAY_SIZE(defs), 1, 2 },
+			   argc, argv, &args, err);
+	if (r != 0)
+		return r > 0 ? 0 : r;
+	if (args.n_args == 2)
 		r = parse_signal(args.args[1], &sig, err);
 	if (r == 0)
 		r = cli_container_open(g, args.args[0], 0, &c, err);

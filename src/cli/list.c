@@ -149,19 +149,13 @@ int cmd_list(const struct global_opts *g, int argc, char **argv, struct husk_err
 	struct opt_result args;
 	int r;
 
-	r = opts_parse(defs, ARRAY_SIZE(defs), argc, argv, 0, &args, err);
-	if (r < 0)
-		return r;
-	if (args.help) {
-		cli_print_verb_help("list", list_synopsis, list_description, defs,
-				    ARRAY_SIZE(defs));
-		opt_result_free(&args);
-		return 0;
-	}
-	r = opts_expect_args(&args, 0, 0, "list", "[OPTIONS]", err);
+	r = cli_verb_parse(&(struct cli_verb){ "list", list_synopsis, list_description, defs,
+					       ARRAY_SIZE(defs), 0, 0 },
+			   argc, argv, &args, err);
+	if (r != 0)
+		return r > 0 ? 0 : r;
 	opt_result_free(&args);
-	if (r == 0)
-		r = list_format_parse(format, quiet, &fmt, err);
+	r = list_format_parse(format, quiet, &fmt, err);
 	if (r < 0)
 		return r;
 	r = cli_root_open(g, false, &root, err);

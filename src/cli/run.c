@@ -100,17 +100,12 @@ int cmd_run(const struct global_opts *g, int argc, char **argv, struct husk_erro
 	struct opt_result args;
 	int r;
 
-	r = opts_parse(defs, ARRAY_SIZE(defs), argc, argv, 0, &args, err);
-	if (r < 0)
-		return r;
-	if (args.help) {
-		cli_print_verb_help("run", run_synopsis, run_description, defs, ARRAY_SIZE(defs));
-		opt_result_free(&args);
-		return 0;
-	}
-	r = opts_expect_args(&args, 1, 1, "run", run_synopsis, err);
-	if (r == 0)
-		r = run_container(g, &o, args.args[0], err);
+	r = cli_verb_parse(&(struct cli_verb){ "run", run_synopsis, run_description, defs,
+					       ARRAY_SIZE(defs), 1, 1 },
+			   argc, argv, &args, err);
+	if (r != 0)
+		return r > 0 ? 0 : r;
+	r = run_container(g, &o, args.args[0], err);
 	opt_result_free(&args);
 	return r;
 }

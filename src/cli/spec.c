@@ -144,19 +144,13 @@ int cmd_spec(const struct global_opts *g, int argc, char **argv, struct husk_err
 	struct opt_result args;
 	int r;
 
-	r = opts_parse(defs, ARRAY_SIZE(defs), argc, argv, 0, &args, err);
-	if (r < 0)
-		return r;
-	if (args.help) {
-		cli_print_verb_help("spec", spec_synopsis, spec_description, defs,
-				    ARRAY_SIZE(defs));
-		opt_result_free(&args);
-		return 0;
-	}
-	r = opts_expect_args(&args, 0, 0, "spec", "[OPTIONS]", err);
+	r = cli_verb_parse(&(struct cli_verb){ "spec", spec_synopsis, spec_description, defs,
+					       ARRAY_SIZE(defs), 0, 0 },
+			   argc, argv, &args, err);
+	if (r != 0)
+		return r > 0 ? 0 : r;
 	opt_result_free(&args);
-	if (r == 0)
-		r = spec_run(&o, cap_words, err);
+	r = spec_run(&o, cap_words, err);
 	strv_free(o.cap_add);
 	return r;
 }

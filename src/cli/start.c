@@ -16,17 +16,12 @@ int cmd_start(const struct global_opts *g, int argc, char **argv, struct husk_er
 	struct opt_result args;
 	int r;
 
-	r = opts_parse(NULL, 0, argc, argv, 0, &args, err);
-	if (r < 0)
-		return r;
-	if (args.help) {
-		cli_print_verb_help("start", start_synopsis, start_description, NULL, 0);
-		opt_result_free(&args);
-		return 0;
-	}
-	r = opts_expect_args(&args, 1, 1, "start", start_synopsis, err);
-	if (r == 0)
-		r = cli_container_open(g, args.args[0], CLI_LOCK, &c, err);
+	r = cli_verb_parse(&(struct cli_verb){ "start", start_synopsis, start_description, NULL,
+					       0, 1, 1 },
+			   argc, argv, &args, err);
+	if (r != 0)
+		return r > 0 ? 0 : r;
+	r = cli_container_open(g, args.args[0], CLI_LOCK, &c, err);
 	if (r == 0) {
 		if (c.status == STATUS_CREATED)
 			r = exec_fifo_release(&c.dir, err);

@@ -21,17 +21,12 @@ int cmd_state(const struct global_opts *g, int argc, char **argv, struct husk_er
 	size_t len;
 	int r;
 
-	r = opts_parse(NULL, 0, argc, argv, 0, &args, err);
-	if (r < 0)
-		return r;
-	if (args.help) {
-		cli_print_verb_help("state", state_synopsis, state_description, NULL, 0);
-		opt_result_free(&args);
-		return 0;
-	}
-	r = opts_expect_args(&args, 1, 1, "state", state_synopsis, err);
-	if (r == 0)
-		r = cli_container_open(g, args.args[0], 0, &c, err);
+	r = cli_verb_parse(&(struct cli_verb){ "state", state_synopsis, state_description, NULL,
+					       0, 1, 1 },
+			   argc, argv, &args, err);
+	if (r != 0)
+		return r > 0 ? 0 : r;
+	r = cli_container_open(g, args.args[0], 0, &c, err);
 	opt_result_free(&args);
 	if (r < 0)
 		return r;
