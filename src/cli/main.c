@@ -18,28 +18,39 @@
 
 struct verb {
 	const char *name;
-	verb_fn fn;                 /* NULL: reserved, not implemented yet */
+	verb_fn fn;                 /* NULL: reserved for a verb still to come */
 	const char *summary;
+	const char *needs;          /* for a reserved verb: what husk lacks for it */
 };
 
 static const struct verb verbs[] = {
-	{ "create", cmd_create, "create a container (its process waits for start)" },
-	{ "start", cmd_start, "start the process of a created container" },
-	{ "run", cmd_run, "create and start a container" },
-	{ "state", cmd_state, "print the state of a container as JSON" },
-	{ "kill", cmd_kill, "send a signal to a container's init process" },
-	{ "delete", cmd_delete, "delete a container" },
-	{ "list", cmd_list, "list containers" },
-	{ "spec", cmd_spec, "write a default config.json" },
-	{ "audit", cmd_audit, "check a config.json for weak hardening" },
-	{ "exec", cmd_exec, "run a new process inside a container" },
-	{ "pause", NULL, "suspend all processes of a container" },
-	{ "resume", NULL, "resume a paused container" },
-	{ "ps", NULL, "list the processes of a container" },
-	{ "update", NULL, "change a container's resource limits" },
-	{ "features", NULL, "show the features husk supports" },
-	{ "events", NULL, "show a container's events and statistics" },
+	{ "create", cmd_create, "create a container (its process waits for start)", NULL },
+	{ "start", cmd_start, "start the process of a created container", NULL },
+	{ "run", cmd_run, "create and start a container", NULL },
+	{ "state", cmd_state, "print the state of a container as JSON", NULL },
+	{ "kill", cmd_kill, "send a signal to a container's init process", NULL },
+	{ "delete", cmd_delete, "delete a container", NULL },
+	{ "list", cmd_list, "list containers", NULL },
+	{ "spec", cmd_spec, "write a default config.json", NULL },
+	{ "audit", cmd_audit, "check a config.json for weak hardening", NULL },
+	{ "exec", cmd_exec, "run a new process inside a container", NULL },
+	{ "pause", NULL, "suspend all processes of a container", "cgroup support (the freezer)" },
+	{ "resume", NULL, "resume a paused container", "cgroup support (the freezer)" },
+	{ "ps", NULL, "list the processes of a container",
+	  "cgroup support (the container's process list)" },
+	{ "update", NULL, "change a container's resource limits",
+	  "cgroup support (resource limits)" },
+	{ "features", NULL, "show the features husk supports", "the runtime features document" },
+	{ "events", NULL, "show a container's events and statistics",
+	  "cgroup support (statistics and OOM events)" },
 };
+
+/* A reserved verb: say what it needs, so nobody mistakes it for a bug. */
+static int verb_unavailable(const struct verb *v, struct husk_error *err)
+{
+	return husk_error_setq(err, ENOSYS, "\"%s\" needs %s, which this husk does not have yet",
+			       v->name, v->needs);
+}
 
 static const struct verb *verb_find(const char *name)
 {
@@ -56,7 +67,7 @@ static void print_usage(void)
 	       "Commands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		printf("  %-10s %s%s\n", verbs[i].name, verbs[i].summary,
-		       verbs[i].fn ? "" : " (not implemented yet)");
+		       verbs[i].fn ? "" : " (to come)");
 	printf("  %-10s %s\n\n", "help", "show this help, or a command's (help COMMAND)");
 	printf("Global options:\n"
 	       "  --root DIR              state directory (default: /run/husk as root,\n"
@@ -110,7 +121,7 @@ static int help_verb(const struct global_opts *g, char **args, size_t n,
 	if (!v)
 		return husk_error_setq(err, EINVAL, "no help for unknown command \"%s\"", args[1]);
 	if (!v->fn)
-		return husk_error_setq(err, ENOSYS, "\"%s\" is not implemented yet", v->name);
+		return verb_unavailable(v, err);
 	return v->fn(g, 1, argv, err);
 }
 
@@ -125,7 +136,7 @@ static int dispatch(const struct global_opts *g, char **args, size_t n, struct h
 		return husk_error_setq(err, EINVAL, "unknown command \"%s\" (see husk --help)",
 				       args[0]);
 	if (!v->fn)
-		return husk_error_setq(err, ENOSYS, "\"%s\" is not implemented yet", v->name);
+		return verb_unavailable(v, err);
 	return v->fn(g, (int)n - 1, args + 1, err);
 }
 
