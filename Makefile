@@ -18,6 +18,14 @@ CC       ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS     := libseccomp libcap yajl mount
 
+# The husk binary is static musl (src/libc/musl.mk says why) unless
+# HUSK_LIBC=glibc; sanitizer builds are glibc, the sanitizers need it.
+ifeq ($(SANITIZE),1)
+HUSK_LIBC ?= glibc
+else
+HUSK_LIBC ?= musl
+endif
+
 ifeq ($(SANITIZE),1)
 BUILD    ?= build-san
 OPT      := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -41,9 +49,10 @@ ALL_CFLAGS = -std=gnu11 $(OPT) $(CFLAGS) $(WARN) $(HARDEN) -Iinclude -Isrc \
              $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDSAN) $(LDFLAGS)
 
-# Every .c under src/ except the CLI entry point and the reaper (a separate
-# static program) goes into the library the binary and the tests link.
-LIB_SRCS  := $(sort $(filter-out src/cli/% src/reaper/%,$(wildcard src/*/*.c)))
+# Every .c under src/ except the CLI entry point, the reaper (a separate
+# static program) and the musl build's glibc shims goes into the library
+# the binary and the tests link.
+LIB_SRCS  := $(sort $(filter-out src/cli/% src/reaper/% src/libc/%,$(wildcard src/*/*.c)))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
@@ -71,8 +80,12 @@ all: husk
 husk: $(HUSK)
 	@if [ "$(BUILD)" = build ]; then ln -sf $(HUSK) husk; fi
 
+ifeq ($(HUSK_LIBC),glibc)
 $(HUSK): $(CLI_OBJS) $(BUILD)/libhusk.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhusk.a $(PKG_LIBS)
+else ifneq ($(HUSK_LIBC),musl)
+$(error HUSK_LIBC must be musl or glibc, not "$(HUSK_LIBC)")
+endif
 
 $(BUILD)/libhusk.a: $(LIB_OBJS)
 	@rm -f $@
@@ -167,5 +180,8 @@ clean:
 
 include src/reaper/reaper.mk
 include src/security/security.mk
+ifeq ($(HUSK_LIBC),musl)
+include src/libc/musl.mk
+endif
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d)

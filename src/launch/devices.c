@@ -22,6 +22,7 @@
 #include "husk/path.h"
 #include "husk/util.h"
 #include "launch/rootfs-internal.h"
+#include "util/libc-compat.h"
 
 struct dev_node {
 	const char *path;

@@ -12,6 +12,7 @@
  *    /etc/subgid.  This is the one place husk runs another program, and only
  *    for configs that ask for more than one ID.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>

@@ -4,8 +4,9 @@
  * cloning trees, attaching them to fds, changing their attributes, and
  * creating a new filesystem with per-option error reporting.
  *
- * glibc 2.36 wraps these system calls in <sys/mount.h>; <linux/mount.h> is
- * not included because the two headers define the same names.
+ * glibc 2.36 wraps these system calls in <sys/mount.h> (and <linux/mount.h>
+ * is not included beside it: the two define the same names); under musl,
+ * util/libc-compat.h supplies them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "husk/util.h"
 #include "launch/rootfs-internal.h"
+#include "util/libc-compat.h"
 
 #ifndef STATX_ATTR_MOUNT_ROOT
 #define STATX_ATTR_MOUNT_ROOT 0x00002000

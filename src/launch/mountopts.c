@@ -14,6 +14,7 @@
 
 #include "husk/util.h"
 #include "launch/rootfs-internal.h"
+#include "util/libc-compat.h"
 
 /* A per-mount flag with an on and an off spelling ("nosuid" / "suid"). */
 struct attr_opt {

@@ -27,6 +27,7 @@
 
 #include "husk/util.h"
 #include "launch/rootfs-internal.h"
+#include "util/libc-compat.h"
 
 #define HOST_LOCKDOWN (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | \
 		       MOUNT_ATTR_NOEXEC)

@@ -21,6 +21,7 @@
 #include "husk/path.h"
 #include "husk/util.h"
 #include "launch/rootfs-internal.h"
+#include "util/libc-compat.h"
 
 /*
  * The mount point, created when missing.  In a user namespace that does not

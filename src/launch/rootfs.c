@@ -28,6 +28,7 @@
 #include "husk/path.h"
 #include "husk/util.h"
 #include "launch/rootfs-internal.h"
+#include "util/libc-compat.h"
 
 /*
  * Step 1.  runc's rule: "/" is a recursive slave unless rootfsPropagation

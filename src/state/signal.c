@@ -51,13 +51,16 @@ int container_pidfd(const struct husk_state_file *st, struct husk_error *err)
 	return TAKE_FD(fd);
 }
 
-/* "pid:[4026531836]" of /proc/<pid>/ns/pid, or "" when unreadable. */
-static void pidns_of(const char *pid, char *buf, size_t size)
+/* "pid:[4026531836]" of /proc/<pid>/ns/pid (pid 0: our own), or "" when unreadable. */
+static void pidns_of(pid_t pid, char *buf, size_t size)
 {
 	char path[64];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%s/ns/pid", pid);
+	if (pid == 0)
+		snprintf(path, sizeof(path), "/proc/self/ns/pid");
+	else
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
 	n = readlink(path, buf, size - 1);
 	buf[n > 0 ? n : 0] = '\0';
 }
@@ -82,13 +85,13 @@ static void signal_pidns_members(const char *ns, pid_t init_pid, int sig)
 		if (parse_int64(de->d_name, &pid) < 0 || pid <= 0 || pid > INT_MAX ||
 		    pid == init_pid)
 			continue;
-		pidns_of(de->d_name, cur, sizeof(cur));
+		pidns_of((pid_t)pid, cur, sizeof(cur));
 		if (strcmp(cur, ns) != 0)
 			continue;
 		fd = sys_pidfd_open((pid_t)pid);
 		if (fd < 0)
 			continue;
-		pidns_of(de->d_name, cur, sizeof(cur));
+		pidns_of((pid_t)pid, cur, sizeof(cur));
 		if (strcmp(cur, ns) == 0)
 			sys_pidfd_send_signal(fd, sig);
 	}
@@ -105,16 +108,14 @@ int container_signal(const struct husk_state_file *st, int sig, bool all,
 		     struct husk_error *err)
 {
 	_cleanup_close_ int fd = container_pidfd(st, err);
-	char pid[32];
 
 	if (fd < 0)
 		return fd;
-	snprintf(pid, sizeof(pid), "%d", (int)st->pid);
 	if (all) {
 		char ns[128], self[128];
 
-		pidns_of(pid, ns, sizeof(ns));
-		pidns_of("self", self, sizeof(self));
+		pidns_of((pid_t)st->pid, ns, sizeof(ns));
+		pidns_of(0, self, sizeof(self));
 		if (ns[0] && self[0] && strcmp(ns, self) != 0)
 			signal_pidns_members(ns, (pid_t)st->pid, sig);
 	}

@@ -39,8 +39,9 @@ int path_open_in_root(int rootfd, const char *path, int flags, mode_t mode)
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 
-	/* openat2() refuses a mode unless something may be created. */
-	if (flags & (O_CREAT | __O_TMPFILE))
+	/* openat2() refuses a mode unless something may be created (O_TMPFILE
+	 * includes O_DIRECTORY, which alone creates nothing). */
+	if (flags & (O_CREAT | (O_TMPFILE & ~O_DIRECTORY)))
 		how.mode = mode;
 	for (int i = 0; i < PATH_EAGAIN_RETRIES; i++) {
 		long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
