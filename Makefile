@@ -122,8 +122,11 @@ test-setup: $(HUSK)
 	@scripts/test-setup.sh $(TEST_DIR)
 
 check: deps
-	@$(MAKE) --no-print-directory husk $(UNIT_BIN) $(INTEG_BIN) $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory husk $(UNIT_BIN) $(INTEG_BIN) $(FUZZ_BIN) $(MUSL_CHECK)
 	@$(MAKE) --no-print-directory test-setup
+	@if [ -n "$(MUSL_CHECK)" ]; then \
+		echo "== musl build: the glibc ABI shims"; $(MUSL_CHECK); \
+	fi
 	@echo "== unit tests"
 	$(UNIT_BIN) --jobs $(JOBS)
 	@echo "== fuzz corpus replay"

@@ -75,3 +75,11 @@ $(HUSK): $(MUSL_OBJS) $(REAPER_EMBED_OBJ)
 		$(MUSL_LIBS) $(MUSL_END)
 
 -include $(MUSL_OBJS:.o=.d)
+
+# The shims' own test, a musl program (Criterion is glibc); `make check`
+# runs it first when the binary is the musl one (MUSL_CHECK below).
+GLIBC_ABI_TEST := $(MUSL_BUILD)/tests/glibc-abi-test
+$(GLIBC_ABI_TEST): tests/libc/glibc-abi-test.c src/libc/glibc-abi.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -std=gnu11 -O2 $(WARN) -static -o $@ $^
+MUSL_CHECK := $(GLIBC_ABI_TEST)
