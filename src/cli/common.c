@@ -231,8 +231,9 @@ int cli_forward_until_exit(int sfd, pid_t pid, int *status, struct husk_error *e
  * Where compiled seccomp filters are cached: a cache, not state, so it
  * lives where caches do (/var/cache/husk as root, $XDG_CACHE_HOME/husk or
  * ~/.cache/husk otherwise) and never in the state root, which holds only
- * containers.  Missing directories are made 0700; when that fails the
- * cache is simply off.
+ * containers.  Missing directories are made 0700 when a program is first
+ * stored (src/security/seccomp-cache.c); when that fails the cache is
+ * simply off.
  */
 void cli_seccomp_cache_setup(void)
 {
@@ -247,14 +248,6 @@ void cli_seccomp_cache_setup(void)
 		dir = xasprintf("%s/.cache/husk/seccomp", home);
 	else
 		return;
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return;
-		*p = '/';
-	}
 	security_set_cache_dir(dir);
 }
 

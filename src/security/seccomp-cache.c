@@ -118,13 +118,30 @@ static bool trusted(int fd, mode_t type)
 	       !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
+/* mkdir -p, each missing component 0700; false when one cannot be made. */
+static bool make_dirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			*p = '/';
+			return false;
+		}
+		*p = '/';
+	}
+	return mkdir(path, 0700) == 0 || errno == EEXIST;
+}
+
+/* The directory is made only to store a program: a hit costs one open. */
 static int open_dir(bool create)
 {
 	int fd;
 
 	if (!cache_dir)
 		return -1;
-	if (create && mkdir(cache_dir, 0700) < 0 && errno != EEXIST)
+	if (create && !make_dirs(cache_dir))
 		return -1;
 	fd = open(cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd >= 0 && !trusted(fd, S_IFDIR)) {

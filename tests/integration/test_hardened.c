@@ -209,3 +209,48 @@ HTEST(hardened, cap_add_lets_nobody_bind_port_80)
 	free(path);
 	hres_free(&r);
 }
+
+/* A directory made for the seccomp cache: 0700, the caller's, and not empty. */
+static void assert_cache_dir(const struct hctx *c, const char *dir)
+{
+	struct stat st;
+	char *cmd = NULL;
+
+	cr_assert(stat(dir, &st) == 0 && S_ISDIR(st.st_mode), "%s: no cache directory", dir);
+	cr_assert_eq(st.st_uid, c->uid, "%s is owned by %u, not %u", dir, (unsigned)st.st_uid,
+		     (unsigned)c->uid);
+	cr_assert_eq(st.st_mode & 0777, 0700, "%s has mode %o", dir, st.st_mode & 0777);
+	cr_assert(asprintf(&cmd, "ls %s | grep -q '[.]bpf$'", dir) > 0);
+	cr_assert_eq(system(cmd), 0, "no compiled program (*.bpf) in %s", dir);
+	free(cmd);
+}
+
+/*
+ * Compiled filters are cached in the user's cache directory (root:
+ * /var/cache/husk), which is made only when a program is stored: a
+ * container without seccomp leaves no directory behind.
+ */
+HTEST(hardened, seccomp_cache_directory_is_made_to_store)
+{
+	struct hres r = { 0 };
+	char *dot_cache = hpath(c, ".cache");
+	char *dir = c->mode == MODE_ROOT ? strdup("/var/cache/husk/seccomp")
+					 : hpath(c, ".cache/husk/seccomp");
+	struct stat st;
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("true") });
+	HUSK(c, &r, "run", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	if (c->mode == MODE_ROOTLESS)
+		cr_assert(stat(dot_cache, &st) < 0, "a run without seccomp made %s", dot_cache);
+
+	char *config = hpath(c, "bundle/config.json");
+	cr_assert(unlink(config) == 0);     /* husk spec writes a new one */
+	free(config);
+	free(hardened_bundle(c, NULL));
+	run_hardened(c, &r);
+	assert_cache_dir(c, dir);
+	free(dot_cache);
+	free(dir);
+	hres_free(&r);
+}
