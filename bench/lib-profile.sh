@@ -248,9 +248,13 @@ profile_inner() {
 		echo '```'
 		for rt in husk crun; do
 			echo "$rt:"
+			if [ "$(libs_of "$(command -v "${RT[$rt]%% *}")")" = static ]; then
+				echo "  static: no dynamic loader"
+				continue
+			fi
 			as_user env LD_DEBUG=statistics ${RT[$rt]} run -b "$DIR/bundles/plain" \
 				"ld-$rt" </dev/null 2>&1 >/dev/null |
-				grep -E 'total startup|number of relocations:' |
+				{ grep -E 'total startup|number of relocations:' || true; } |
 				sed 's/^ *[0-9]*: */  /'
 		done
 		echo '```'
