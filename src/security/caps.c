@@ -206,10 +206,13 @@ int security_caps_before_user(const struct security_plan *plan, struct husk_erro
 {
 	char name[64];
 
+	/* Dropped without asking first (one prctl per capability, not two);
+	 * without CAP_SETPCAP only one already gone from the set is fine. */
 	for (unsigned int c = 0; c < plan->cap_count && c < 64; c++) {
-		if ((plan->cap_bounding & BIT(c)) || cap_get_bound((cap_value_t)c) <= 0)
+		if (plan->cap_bounding & BIT(c))
 			continue;
-		if (cap_drop_bound((cap_value_t)c) < 0) {
+		if (cap_drop_bound((cap_value_t)c) < 0 &&
+		    !(errno == EPERM && cap_get_bound((cap_value_t)c) == 0)) {
 			caps_name(c, name, sizeof(name));
 			return husk_error_set(err, errno, ".process.capabilities.bounding: drop %s "
 					      "(prctl PR_CAPBSET_DROP)", name);

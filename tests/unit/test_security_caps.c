@@ -448,3 +448,63 @@ Test(security_caps, root_exec_gets_bounding)
 	cr_assert_eq(s.bnd, FULL_BND);
 	security_plan_free(p);
 }
+
+/*
+ * The bounding set is cut with one PR_CAPBSET_DROP per capability, without
+ * reading it first.  Without CAP_SETPCAP every drop is EPERM: that is fine
+ * for a capability already gone from the set, and an error naming the
+ * capability for one still in it.
+ */
+static void drop_without_setpcap(int fd, void *arg)
+{
+	const struct security_plan *p = arg;
+	struct husk_error err = { 0 };
+	cap_value_t setpcap = CAP_SETPCAP;
+	cap_t c;
+
+	if (security_caps_before_user(p, &err) < 0)     /* CAP_SETPCAP held: cut to the plan */
+		fail(fd, "first", err.msg);
+	c = cap_get_proc();
+	if (!c || cap_set_flag(c, CAP_EFFECTIVE, 1, &setpcap, CAP_CLEAR) < 0 ||
+	    cap_set_proc(c) < 0)
+		fail(fd, "clear CAP_SETPCAP", strerror(errno));
+	cap_free(c);
+	if (security_caps_before_user(p, &err) < 0)     /* everything to drop is gone already */
+		fail(fd, "again without CAP_SETPCAP", err.msg);
+	if (cap_get_bound(CAP_KILL) != 1 || cap_get_bound(CAP_SYS_ADMIN) != 0)
+		fail(fd, "bounding", "not cut to the plan");
+	child_printf(fd, "ok\n");
+}
+
+static void drop_held_without_setpcap(int fd, void *arg)
+{
+	struct husk_error err = { 0 };
+	cap_value_t setpcap = CAP_SETPCAP;
+	cap_t c = cap_get_proc();
+
+	if (!c || cap_set_flag(c, CAP_EFFECTIVE, 1, &setpcap, CAP_CLEAR) < 0 ||
+	    cap_set_proc(c) < 0)
+		fail(fd, "clear CAP_SETPCAP", strerror(errno));
+	cap_free(c);
+	if (security_caps_before_user(arg, &err) == 0)
+		fail(fd, "drop", "succeeded without CAP_SETPCAP");
+	child_printf(fd, "%d %s\n", err.errnum, err.msg);
+}
+
+Test(security_caps, bounding_drop_without_setpcap)
+{
+	struct security_plan *p = plan_with("\"capabilities\":{\"bounding\":[\"CAP_KILL\","
+					    "\"CAP_SETPCAP\"]}", "", NULL);
+	struct child_result res;
+
+	if (!host_root())
+		cr_skip_test("needs root on the host (runs as root under make check)");
+	run_child(drop_without_setpcap, p, &res);
+	cr_assert(exited_ok(&res), "child failed (status %#x):\n%s", res.status, res.out);
+	cr_assert_str_eq(res.out, "ok\n");
+	run_child(drop_held_without_setpcap, p, &res);
+	cr_assert(exited_ok(&res), "child failed (status %#x):\n%s", res.status, res.out);
+	cr_assert(strncmp(res.out, "1 .process.capabilities.bounding: drop CAP_CHOWN", 48) == 0,
+		  "got: %s", res.out);
+	security_plan_free(p);
+}
