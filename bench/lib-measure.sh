@@ -327,9 +327,10 @@ mem_result() {
 # Binary sizes as shipped: Debian's crun and runc are stripped, so husk is
 # measured stripped too (the build keeps its debug info).
 measure_sizes() {
-	local kib
+	local kib stripped=
 	if strip -o "$DIR/husk.stripped" "$HUSK_RUN" 2>/dev/null; then
-		result size husk KiB "$(($(stat -c %s "$DIR/husk.stripped") / 1024))"
+		stripped=$(stat -c %s "$DIR/husk.stripped")
+		result size husk KiB "$((stripped / 1024))"
 		note "husk's size is stripped, like Debian's crun and runc (the build, with" \
 		     "debug info: $(($(stat -Lc %s "$HUSK_RUN") / 1024)) KiB)"
 		rm -f "$DIR/husk.stripped"
@@ -344,18 +345,31 @@ measure_sizes() {
 		note "husk-init, the container's PID 1 (static, musl), is embedded in husk:" \
 		     "$kib KiB"
 	fi
+	# A static binary carries its libraries; a dynamic one maps them too.
+	result size.all husk KiB "$(($(code_bytes "$HUSK_RUN" "$stripped") / 1024))"
+	result size.all crun KiB "$(($(code_bytes "$(command -v crun)") / 1024))"
+	result size.all runc KiB "$(($(code_bytes "$(command -v runc)") / 1024))"
 	note "shared libraries: husk: $(libs_of "$HUSK_RUN")|" \
 	     "crun: $(libs_of "$(command -v crun)")|" \
 	     "runc: $(libs_of "$(command -v runc)")"
 }
 
+# Bytes of a binary (or $2, its stripped size) plus the shared libraries it loads.
+code_bytes() {
+	local total=${2:-$(stat -Lc %s "$1")} lib
+	if ldd "$1" >/dev/null 2>&1; then
+		for lib in $(ldd "$1" | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }'); do
+			total=$((total + $(stat -Lc %s "$lib")))
+		done
+	fi
+	echo "$total"
+}
+
 # The shared libraries a binary loads, or "static".
 libs_of() {
-	if ldd "$1" >/dev/null 2>&1; then
-		ldd "$1" | awk '/=>/ { printf "%s ", $1 }'
-	else
-		echo static
-	fi
+	local libs
+	libs=$(ldd "$1" 2>/dev/null | awk '/=>/ { printf "%s ", $1 }')
+	echo "${libs:-static}"
 }
 
 # On the way out of the namespace: no container of ours stays behind.

@@ -4,7 +4,7 @@
 #
 # bench/lib-report.sh — sourced by bench/run.sh: $DIR/results.tsv into the
 # markdown table (printed, and written to bench/results/latest.md) and
-# bench/results/latest.json.
+# bench/results/latest.json; latest-root.{md,json} for --root-mode.
 
 # The rows of the table, in order: METRIC|LABEL|BETTER.  Units come from
 # the results.
@@ -21,6 +21,7 @@ REPORT_ROWS=(
 	"res.fg|resident while a foreground \`run\` is up|lower"
 	"res.bg|runtime-owned, resident in a detached container|lower"
 	"size|binary size|lower"
+	"size.all|binary + the shared libraries it loads|lower"
 )
 
 machine_line() {
@@ -158,10 +159,12 @@ report_json() {
 
 report_write() {
 	mkdir -p "$RESULTS"
-	report_markdown >"$RESULTS/latest.md"
-	report_json >"$RESULTS/latest.json"
+	local name=latest
+	[ "$ROOT_MODE" = 1 ] && name=latest-root
+	report_markdown >"$RESULTS/$name.md"
+	report_json >"$RESULTS/$name.json"
 	echo
-	cat "$RESULTS/latest.md"
+	cat "$RESULTS/$name.md"
 	echo
-	echo "bench: wrote $RESULTS/latest.md and $RESULTS/latest.json"
+	echo "bench: wrote $RESULTS/$name.md and $RESULTS/$name.json"
 }

@@ -14,7 +14,7 @@
 #   6. peak RSS, memory resident while a container runs, binary sizes;
 #   7. the floor: `unshare` of the same namespaces + /bin/true.
 # The table goes to stdout and bench/results/latest.md, everything to
-# bench/results/latest.json.
+# bench/results/latest.json (latest-root.* with --root-mode).
 #
 # Runs as root: the measurement happens in a private mount namespace whose
 # /sys/fs/cgroup is a pure cgroup2 mount (crun 1.8.1 refuses a hybrid v1/v2
