@@ -85,4 +85,7 @@ void security_set_cache_dir(const char *dir);
  */
 const char *security_default_profile(size_t *len);
 
+/* "2.5.4": the libseccomp husk runs with (static: the one it was built with). */
+void security_libseccomp_version(char *buf, size_t size);
+
 #endif

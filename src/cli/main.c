@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "husk/log.h"
+#include "husk/security.h"
 #include "husk/util.h"
 
 struct verb {
@@ -82,9 +83,19 @@ static void print_usage(void)
 	       "See husk(8) and husk-COMMAND(8).\n");
 }
 
+/* runc's shape, plus what a bug report needs: the libraries as linked. */
 static void print_version(void)
 {
-	printf("husk version %s\nspec: %s\n", HUSK_VERSION, HUSK_OCI_VERSION);
+	char seccomp[32];
+
+	security_libseccomp_version(seccomp, sizeof(seccomp));
+	printf("husk version %s\nspec: %s\nlibseccomp: %s\n", HUSK_VERSION, HUSK_OCI_VERSION,
+	       seccomp);
+#ifdef __GLIBC__
+	printf("libc: glibc %d.%d\n", __GLIBC__, __GLIBC_MINOR__);
+#else
+	printf("libc: musl, static\n");
+#endif
 }
 
 /* Check the values of the global options that take a fixed set of words. */

@@ -389,3 +389,10 @@ int seccomp_compile(const struct husk_seccomp *s, struct security_plan *plan, ch
 	seccomp_cache_store(key, plan);
 	return 0;
 }
+
+void security_libseccomp_version(char *buf, size_t size)
+{
+	const struct scmp_version *v = seccomp_version();
+
+	snprintf(buf, size, "%u.%u.%u", v->major, v->minor, v->micro);
+}

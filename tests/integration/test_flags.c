@@ -15,6 +15,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <seccomp.h>
+
 #include "integration/harness.h"
 
 /* ---- --no-pivot ---------------------------------------------------------- */
@@ -296,5 +298,23 @@ HTEST(flags, preserve_two_fds)
 	cr_assert_str_eq(r.out, "content-of-3 content-of-4\n0\n1\n2\n3\n4\nend\n",
 			 "inside with --preserve-fds 2:\n%s", r.out);
 	free(script);
+	hres_free(&r);
+}
+
+/* --version in runc's shape, with the libraries a bug report needs. */
+HTEST(flags, version_names_spec_libseccomp_and_libc)
+{
+	struct hres r = { 0 };
+	const struct scmp_version *v = seccomp_version();
+	char want[64];
+
+	HUSK(c, &r, "--version");
+	assert_husk_ok(&r);
+	cr_assert(strncmp(r.out, "husk version ", 13) == 0, "got:\n%s", r.out);
+	assert_contains(r.out, "\nspec: 1.");
+	snprintf(want, sizeof(want), "\nlibseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
+	assert_contains(r.out, want);
+	cr_assert(strstr(r.out, "\nlibc: musl, static\n") || strstr(r.out, "\nlibc: glibc 2."),
+		  "no libc line in:\n%s", r.out);
 	hres_free(&r);
 }
