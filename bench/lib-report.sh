@@ -81,6 +81,11 @@ report_table() {
 			return fmt(med[key], unit[key]) " (" fmt(lo[key], unit[key]) "–" \
 			       fmt(hi[key], unit[key]) ")" mark
 		}
+		function target(what, v, op, limit,    ok) {
+			if (v == "–") { printf "| %s | – | not measured |\n", what; return }
+			ok = op == "<=" ? num(v) <= limit : num(v) >= limit
+			printf "| %s | %s | %s |\n", what, v, ok ? "met" : "**missed**"
+		}
 		function ratio(a, b) {
 			if (st[a] != "ok" || st[b] != "ok" || num(med[b]) == 0) return "–"
 			return sprintf("%.2f", med[a] / med[b])
@@ -107,9 +112,27 @@ report_table() {
 				       ratio(m SUBSEP "husk", m SUBSEP "crun"),
 				       ratio(m SUBSEP "husk", m SUBSEP "runc")
 			}
-			if (("run" SUBSEP "floor") in st)
-				printf "\nhusk `run` = %s × the namespace floor (target ≤ 2).\n",
-				       ratio("run" SUBSEP "husk", "run" SUBSEP "floor")
+			# The performance issue'"'"'s targets, each met or missed, in this run.
+			print ""
+			print "| target | this run | |"
+			print "|---|---|---|"
+			target("`run` ≤ 0.5 × crun", ratio("run" SUBSEP "husk", "run" SUBSEP "crun"), "<=", 0.5)
+			target("`run` ≤ 2 × the namespace floor",
+			       ratio("run" SUBSEP "husk", "run" SUBSEP "floor"), "<=", 2)
+			target("create + start + wait + delete ≤ 0.5 × crun",
+			       ratio("csd" SUBSEP "husk", "csd" SUBSEP "crun"), "<=", 0.5)
+			target("`exec` ≤ 0.5 × crun", ratio("exec" SUBSEP "husk", "exec" SUBSEP "crun"), "<=", 0.5)
+			target("hardened `run` ≤ 0.5 × crun",
+			       ratio("hrun" SUBSEP "husk", "hrun" SUBSEP "crun"), "<=", 0.5)
+			target("hardened create + start + wait + delete ≤ 0.5 × crun",
+			       ratio("hcsd" SUBSEP "husk", "hcsd" SUBSEP "crun"), "<=", 0.5)
+			target("peak RSS ≤ crun'"'"'s", ratio("run.rss" SUBSEP "husk", "run.rss" SUBSEP "crun"),
+			       "<=", 1)
+			target("husk-init resident ≤ 256 KiB",
+			       st["res.bg" SUBSEP "husk"] == "ok" ? fmt(med["res.bg" SUBSEP "husk"], "KiB") : "–",
+			       "<=", 256)
+			target("parallel throughput ≥ 2 × crun'"'"'s",
+			       ratio("par" SUBSEP "husk", "par" SUBSEP "crun"), ">=", 2)
 			if (nfoot) print ""
 			for (i = 1; i <= nfoot; i++)
 				printf "[%d] %s  \n", i, foots[i]
