@@ -181,15 +181,21 @@ static int root_walk(const char *path, bool create, struct husk_error *err)
 		next = strtok_r(NULL, "/", &save);
 		if (!next)
 			flags |= O_NOFOLLOW;
-		if (create && mkdirat(cur, comp, 0700) == 0) {
-			/* umask may have taken bits away; set exactly 0700. */
-			if (fchmodat(cur, comp, 0700, 0) < 0)
-				return husk_error_set(err, errno, "chmod state root %s", path);
-		} else if (create && errno != EEXIST) {
-			return husk_error_set(err, errno, "create state root %s (at \"%s\")",
-					      path, comp);
-		}
+		/* Open first: mkdirat() of an existing directory still locks its
+		 * parent, which parallel husk commands would queue on. */
 		fd = openat(cur, comp, flags);
+		if (fd < 0 && errno == ENOENT && create) {
+			if (mkdirat(cur, comp, 0700) == 0) {
+				/* umask may have taken bits away; set exactly 0700. */
+				if (fchmodat(cur, comp, 0700, 0) < 0)
+					return husk_error_set(err, errno, "chmod state root %s",
+							      path);
+			} else if (errno != EEXIST) {
+				return husk_error_set(err, errno, "create state root %s (at \"%s\")",
+						      path, comp);
+			}
+			fd = openat(cur, comp, flags);
+		}
 		if (fd < 0)
 			return root_open_failed(cur, comp, !next, path, err);
 		closep(&cur);
