@@ -26,6 +26,14 @@ static const struct {
 	{ "IO", SIGIO }, { "POLL", SIGPOLL }, { "PWR", SIGPWR }, { "SYS", SIGSYS },
 };
 
+/*
+ * RTMIN is signal 34, as runc, crun, Docker and kill(1) name it: glibc
+ * keeps 32 and 33 for itself.  musl keeps 34 as well and its SIGRTMIN is
+ * 35, so the libc's macro would shift every RTMIN+n a build of husk
+ * against musl is asked to send.  RTMAX is the last signal in both.
+ */
+#define RTMIN_SIGNAL 34
+
 /* "RTMIN", "RTMIN+3", "RTMAX-2" (after the SIG prefix); 0 when not one of those. */
 static int parse_realtime(const char *s)
 {
@@ -33,7 +41,7 @@ static int parse_realtime(const char *s)
 	int base;
 
 	if (strncasecmp(s, "RTMIN", 5) == 0)
-		base = SIGRTMIN;
+		base = RTMIN_SIGNAL;
 	else if (strncasecmp(s, "RTMAX", 5) == 0)
 		base = SIGRTMAX;
 	else
@@ -44,7 +52,7 @@ static int parse_realtime(const char *s)
 	if ((*s != '+' && *s != '-') || parse_int64(s + 1, &off) < 0)
 		return 0;
 	off = *s == '+' ? off : -off;
-	if (base + off < SIGRTMIN || base + off > SIGRTMAX)
+	if (base + off < RTMIN_SIGNAL || base + off > SIGRTMAX)
 		return 0;
 	return base + (int)off;
 }

@@ -51,6 +51,37 @@ HTEST(kill, default_signal_is_term)
 	hres_free(&r);
 }
 
+/*
+ * RTMIN+3 is signal 37, as runc and Docker number it, whatever libc husk
+ * was built with (musl's own SIGRTMIN is 35).  busybox's trap takes the
+ * number.
+ */
+HTEST(kill, realtime_signal_names_are_numbered_as_runc_does)
+{
+	struct hres r = { 0 };
+	char *ready = hpath(c, "out/ready");
+	char *got = hpath(c, "out/got");
+
+	bundle_write(c, &(struct bundle_cfg){
+		.args = ARGS("/bin/sh", "-c",
+			     "for n in 34 35 36 37 38 64; do trap \"echo $n > /out/got; exit 0\" $n; "
+			     "done; echo > /out/ready; while :; do sleep 0.05; done"),
+		.bind_out = true });
+	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	cr_assert(wait_file(ready, 5000), "the workload never got ready");
+	HUSK(c, &r, "kill", c->id, "RTMIN+3");
+	assert_husk_ok(&r);
+	cr_assert(wait_status(c, c->id, "stopped", 5000), "RTMIN+3 did not reach the trap");
+	char *text = read_text(got);
+	cr_assert(text, "the workload saw no realtime signal");
+	cr_assert_str_eq(text, "37\n");
+	free(text);
+	free(ready);
+	free(got);
+	hres_free(&r);
+}
+
 HTEST(kill, signal_by_number_and_name)
 {
 	static const char *const spellings[] = { "9", "SIGKILL", "KILL" };
