@@ -124,8 +124,8 @@ test-setup: $(HUSK)
 check: deps
 	@$(MAKE) --no-print-directory husk $(UNIT_BIN) $(INTEG_BIN) $(FUZZ_BIN) $(MUSL_CHECK)
 	@$(MAKE) --no-print-directory test-setup
-	$(if $(MUSL_CHECK),@echo "== musl build: the glibc ABI shims")
-	$(if $(MUSL_CHECK),$(MUSL_CHECK))
+	$(if $(MUSL_CHECK),@echo "== musl build: the glibc ABI shims and the allocator")
+	$(foreach t,$(MUSL_CHECK),$t &&) true
 	@echo "== unit tests"
 	$(UNIT_BIN) --jobs $(JOBS)
 	@echo "== fuzz corpus replay"

@@ -9,13 +9,15 @@
 #
 # Included by the top Makefile when HUSK_LIBC=musl (the default, except for
 # SANITIZE=1 builds: the sanitizers need glibc).  It defines the $(HUSK)
-# rule: the library and CLI sources, plus src/libc/glibc-abi.c, compiled
-# with musl-gcc into $(BUILD)/musl/ and linked -static-pie with Debian's
-# own static archives of libseccomp, libcap and yajl (their -dev packages
-# ship them).  The unit tests, the fuzz replayer and the integration-test
-# harness stay glibc programs linking $(BUILD)/libhusk.a; the integration
-# tests run this binary, and under SANITIZE=1 the glibc one, so both
-# builds of the sources are exercised by `.ci/run`.
+# rule: the library and CLI sources, plus src/libc/glibc-abi.c and
+# src/libc/malloc.c (an allocator that keeps freed blocks for reuse
+# instead of unmapping them; it says why), compiled with musl-gcc into
+# $(BUILD)/musl/ and linked -static-pie with Debian's own static archives
+# of libseccomp, libcap and yajl (their -dev packages ship them).  The unit
+# tests, the fuzz replayer and the integration-test harness stay glibc
+# programs linking $(BUILD)/libhusk.a; the integration tests run this
+# binary, and under SANITIZE=1 the glibc one, so both builds of the
+# sources are exercised by `.ci/run`.
 #
 # musl-gcc's include path holds only musl's headers; $(MUSL_INC) adds, as
 # symlinks, the kernel's uapi headers and the three libraries' headers, and
@@ -23,7 +25,10 @@
 
 MUSL_BUILD := $(BUILD)/musl
 MUSL_INC   := $(MUSL_BUILD)/include
-MUSL_SRCS  := $(LIB_SRCS) $(CLI_SRCS) src/libc/glibc-abi.c
+# HUSK_MALLOC=musl links musl's own mallocng instead of src/libc/malloc.c.
+HUSK_MALLOC ?= husk
+MUSL_SRCS  := $(LIB_SRCS) $(CLI_SRCS) src/libc/glibc-abi.c \
+	      $(if $(filter husk,$(HUSK_MALLOC)),src/libc/malloc.c)
 MUSL_OBJS  := $(MUSL_SRCS:%.c=$(MUSL_BUILD)/%.o)
 MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
 
@@ -76,10 +81,15 @@ $(HUSK): $(MUSL_OBJS) $(REAPER_EMBED_OBJ)
 
 -include $(MUSL_OBJS:.o=.d)
 
-# The shims' own test, a musl program (Criterion is glibc); `make check`
-# runs it first when the binary is the musl one (MUSL_CHECK below).
+# The tests of the shims and of the allocator, musl programs (Criterion is
+# glibc); `make check` runs them first when the binary is the musl one.
+MUSL_TEST_CFLAGS := -std=gnu11 -O2 $(WARN) -static
 GLIBC_ABI_TEST := $(MUSL_BUILD)/tests/glibc-abi-test
-$(GLIBC_ABI_TEST): tests/libc/glibc-abi-test.c src/libc/glibc-abi.c
+MALLOC_TEST    := $(MUSL_BUILD)/tests/malloc-test
+$(GLIBC_ABI_TEST): tests/libc/glibc-abi-test.c src/libc/glibc-abi.c tests/libc/check.h
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) -std=gnu11 -O2 $(WARN) -static -o $@ $^
-MUSL_CHECK := $(GLIBC_ABI_TEST)
+	$(MUSL_CC) $(MUSL_TEST_CFLAGS) -o $@ $(filter %.c,$^)
+$(MALLOC_TEST): tests/libc/malloc-test.c src/libc/malloc.c tests/libc/check.h
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MUSL_TEST_CFLAGS) -o $@ $(filter %.c,$^)
+MUSL_CHECK := $(GLIBC_ABI_TEST) $(MALLOC_TEST)

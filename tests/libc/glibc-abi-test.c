@@ -8,42 +8,16 @@
  * the husk binary is the musl one.
  */
 #define _GNU_SOURCE
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "check.h"
 
 int __sprintf_chk(char *s, int flag, size_t slen, const char *fmt, ...);
 int __fprintf_chk(FILE *f, int flag, const char *fmt, ...);
 int __asprintf_chk(char **out, int flag, const char *fmt, ...);
 void *__memcpy_chk(void *dst, const void *src, size_t n, size_t dstlen);
-
-static int failures;
-
-#define CHECK(cond)                                                                     \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                                     \
-		}                                                                       \
-	} while (0)
-
-/* Run fn in a child; true when it died of SIGABRT. */
-static int aborts(void (*fn)(void))
-{
-	int status = 0;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		fn();
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return 0;
-	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
-}
 
 /* Through volatiles, or GCC sees the overflow at compile time (as it should). */
 static void sprintf_overflow(void)
