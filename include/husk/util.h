@@ -96,6 +96,10 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Now, RFC 3339 in UTC with nine fractional digits ("2026-11-24T10:00:00.123456789Z"),
+ * as runc writes it in state.json and in its logs; size >= 32. */
+void timestamp_now(char *buf, size_t size);
+
 /* ---- string vectors (NULL-terminated char **) ------------------------- */
 
 size_t strv_length(char *const *v);

@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "husk/json.h"
 #include "husk/state.h"
@@ -16,17 +15,12 @@
 
 #define STATE_FILE_MAX (1u << 20)
 
-/* RFC 3339 in UTC with nine fractional digits: "2026-11-24T10:00:00.123456789Z". */
 char *state_timestamp_now(void)
 {
-	struct timespec ts;
-	struct tm tm;
 	char buf[64];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	return xasprintf("%s.%09ldZ", buf, (long)ts.tv_nsec);
+	timestamp_now(buf, sizeof(buf));
+	return xstrdup(buf);
 }
 
 /*

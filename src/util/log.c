@@ -71,19 +71,6 @@ bool log_debug_enabled(void)
 	return logger.debug;
 }
 
-/* "2026-11-24T10:00:00.123456789Z" into buf. */
-static void log_time(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	char sec[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%09ldZ", sec, (long)ts.tv_nsec);
-}
-
 /* s as a double-quoted string, escaped like Go's %q for ASCII (logrus text). */
 static char *quote(const char *s)
 {
@@ -134,7 +121,7 @@ static void log_file_write(enum log_level level, const char *msg)
 	_cleanup_free_ char *line = NULL;
 	char when[64];
 
-	log_time(when, sizeof(when));
+	timestamp_now(when, sizeof(when));
 	if (logger.format == LOG_FORMAT_JSON) {
 		line = json_line(level_names[level], msg, when);
 		if (!line) {

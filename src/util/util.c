@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "husk/util.h"
@@ -279,4 +280,16 @@ int write_string_at(int dirfd, const char *path, const char *s, struct husk_erro
 	if (r < 0)
 		return husk_error_set(err, -r, "write %s", path);
 	return 0;
+}
+
+void timestamp_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char sec[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%09ldZ", sec, (long)ts.tv_nsec);
 }
