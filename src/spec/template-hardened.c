@@ -182,14 +182,7 @@ static int write_linux(struct json_writer *w, const struct spec_template_opts *o
 	tmpl_write_idmap(w, "uidMappings", SPEC_HARDENED_UID, host_id(opts, opts->host_uid));
 	tmpl_write_idmap(w, "gidMappings", SPEC_HARDENED_UID, host_id(opts, opts->host_gid));
 	write_resources(w, opts);
-	json_key(w, "namespaces");
-	json_open_array(w);
-	for (size_t i = 0; hardened_namespaces[i]; i++) {
-		json_open_object(w);
-		json_kv_string(w, "type", hardened_namespaces[i]);
-		json_close_object(w);
-	}
-	json_close_array(w);
+	tmpl_write_namespaces(w, hardened_namespaces);
 	r = write_seccomp(w, opts, err);
 	if (r < 0)
 		return r;

@@ -29,6 +29,8 @@ void tmpl_write_idmap(struct json_writer *w, const char *key, uint32_t container
 void tmpl_write_rlimits(struct json_writer *w);
 /* "devices": [ { "allow": false, "access": "rwm" } ], a deny-all device cgroup. */
 void tmpl_write_deny_devices(struct json_writer *w);
+/* "namespaces": [ { "type": types[0] }, ... ], types NULL-terminated. */
+void tmpl_write_namespaces(struct json_writer *w, const char *const *types);
 
 /* The whole hardened document into w (template-hardened.c). */
 int tmpl_write_hardened(struct json_writer *w, const struct spec_template_opts *opts,

@@ -145,6 +145,18 @@ void tmpl_write_idmap(struct json_writer *w, const char *key, uint32_t container
 	json_close_array(w);
 }
 
+void tmpl_write_namespaces(struct json_writer *w, const char *const *types)
+{
+	json_key(w, "namespaces");
+	json_open_array(w);
+	for (size_t i = 0; types[i]; i++) {
+		json_open_object(w);
+		json_kv_string(w, "type", types[i]);
+		json_close_object(w);
+	}
+	json_close_array(w);
+}
+
 void tmpl_write_deny_devices(struct json_writer *w)
 {
 	json_key(w, "devices");
@@ -176,14 +188,7 @@ static void write_linux(struct json_writer *w, const struct spec_template_opts *
 		tmpl_write_deny_devices(w);
 		json_close_object(w);
 	}
-	json_key(w, "namespaces");
-	json_open_array(w);
-	for (size_t i = 0; ns[i]; i++) {
-		json_open_object(w);
-		json_kv_string(w, "type", ns[i]);
-		json_close_object(w);
-	}
-	json_close_array(w);
+	tmpl_write_namespaces(w, ns);
 	json_kv_strv(w, "maskedPaths", (char *const *)masked_paths);
 	json_kv_strv(w, "readonlyPaths", (char *const *)readonly_paths);
 	json_close_object(w);
