@@ -21,34 +21,51 @@ static void start_sleeper(struct hctx *c, const char *id)
 }
 
 /*
+ * Run `traps` (shell that sets traps writing what they caught to
+ * /out/got) detached, send it `kill [signal]` (NULL: the default), wait
+ * for it to stop and return what it wrote (NULL: nothing).
+ */
+static char *kill_trapping_workload(struct hctx *c, const char *traps, const char *signal)
+{
+	struct hres r = { 0 };
+	char *ready = hpath(c, "out/ready");
+	char *got = hpath(c, "out/got");
+	char *script = NULL;
+
+	cr_assert(asprintf(&script, "%s echo > /out/ready; while :; do sleep 0.05; done",
+			   traps) > 0);
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/sh", "-c", script),
+					      .bind_out = true });
+	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	cr_assert(wait_file(ready, 5000), "the workload never got ready");
+	if (signal)
+		HUSK(c, &r, "kill", c->id, signal);
+	else
+		HUSK(c, &r, "kill", c->id);
+	assert_husk_ok(&r);
+	cr_assert(wait_status(c, c->id, "stopped", 5000), "kill %s did not stop the container",
+		  signal ? signal : "(default)");
+	char *text = read_text(got);
+	free(script);
+	free(ready);
+	free(got);
+	hres_free(&r);
+	return text;
+}
+
+/*
  * The default signal is TERM.  The workload traps it: a namespace's init
  * without a handler would ignore TERM (and so would `sleep` as PID 1).
  */
 HTEST(kill, default_signal_is_term)
 {
-	struct hres r = { 0 };
-	char *ready = hpath(c, "out/ready");
-	char *got = hpath(c, "out/got");
+	char *text = kill_trapping_workload(c, "trap 'echo TERM > /out/got; exit 143' TERM;",
+					    NULL);
 
-	bundle_write(c, &(struct bundle_cfg){
-		.args = ARGS("/bin/sh", "-c",
-			     "trap 'echo TERM > /out/got; exit 143' TERM; echo > /out/ready; "
-			     "while :; do sleep 0.05; done"),
-		.bind_out = true });
-	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, c->id);
-	assert_husk_ok(&r);
-	cr_assert(wait_file(ready, 5000), "the workload never got ready");
-
-	HUSK(c, &r, "kill", c->id);
-	assert_husk_ok(&r);
-	cr_assert(wait_status(c, c->id, "stopped", 5000), "TERM did not stop the container");
-	char *text = read_text(got);
 	cr_assert(text, "the workload did not see a TERM");
 	cr_assert_str_eq(text, "TERM\n");
 	free(text);
-	free(ready);
-	free(got);
-	hres_free(&r);
 }
 
 /*
@@ -58,28 +75,13 @@ HTEST(kill, default_signal_is_term)
  */
 HTEST(kill, realtime_signal_names_are_numbered_as_runc_does)
 {
-	struct hres r = { 0 };
-	char *ready = hpath(c, "out/ready");
-	char *got = hpath(c, "out/got");
+	char *text = kill_trapping_workload(c, "for n in 34 35 36 37 38 64; do "
+					    "trap \"echo $n > /out/got; exit 0\" $n; done;",
+					    "RTMIN+3");
 
-	bundle_write(c, &(struct bundle_cfg){
-		.args = ARGS("/bin/sh", "-c",
-			     "for n in 34 35 36 37 38 64; do trap \"echo $n > /out/got; exit 0\" $n; "
-			     "done; echo > /out/ready; while :; do sleep 0.05; done"),
-		.bind_out = true });
-	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, c->id);
-	assert_husk_ok(&r);
-	cr_assert(wait_file(ready, 5000), "the workload never got ready");
-	HUSK(c, &r, "kill", c->id, "RTMIN+3");
-	assert_husk_ok(&r);
-	cr_assert(wait_status(c, c->id, "stopped", 5000), "RTMIN+3 did not reach the trap");
-	char *text = read_text(got);
 	cr_assert(text, "the workload saw no realtime signal");
 	cr_assert_str_eq(text, "37\n");
 	free(text);
-	free(ready);
-	free(got);
-	hres_free(&r);
 }
 
 HTEST(kill, signal_by_number_and_name)
