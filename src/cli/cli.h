@@ -131,6 +131,13 @@ int cli_container_open(const struct global_opts *g, const char *id, unsigned fla
 		       struct cli_container *c, struct husk_error *err);
 void cli_container_close(struct cli_container *c);
 
+/*
+ * "owner" when state.json has none: the user owning the container's state
+ * directory, looked up when shown (state, list) rather than on every
+ * create, as runc does.
+ */
+void cli_state_fill_owner(struct husk_state_file *st, const struct container_dir *dir);
+
 /* The OCI state object (runc's members; pid 0 unless alive) into w. */
 struct json_writer;
 void cli_state_json(struct json_writer *w, const struct husk_state_file *st,

@@ -2,12 +2,14 @@
 /* Helpers the verbs share: the state root, loading a container, printing state. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <sys/stat.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -115,6 +117,18 @@ static bool status_has_pid(enum container_status s)
 }
 
 /* `husk state` and `husk list`: the OCI members with the live status. */
+void cli_state_fill_owner(struct husk_state_file *st, const struct container_dir *dir)
+{
+	struct passwd *pw;
+	struct stat sb;
+
+	if ((st->owner && st->owner[0]) || fstat(dir->fd, &sb) < 0)
+		return;
+	pw = getpwuid(sb.st_uid);
+	free(st->owner);
+	st->owner = xstrdup(pw && pw->pw_name ? pw->pw_name : "");
+}
+
 void cli_state_json(struct json_writer *w, const struct husk_state_file *st,
 		    enum container_status status)
 {

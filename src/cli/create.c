@@ -11,7 +11,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,14 +57,6 @@ static char *rootfs_path(const struct husk_spec *spec, const char *bundle,
 	return real;
 }
 
-/* The caller's user name for "owner", "" when it has none. */
-static char *owner_name(void)
-{
-	struct passwd *pw = getpwuid(geteuid());
-
-	return xstrdup(pw && pw->pw_name ? pw->pw_name : "");
-}
-
 /* The state.json record of a just-launched container. */
 static struct husk_state_file *state_new(const struct global_opts *g, const char *id,
 					 const char *bundle, const char *rootfs,
@@ -82,7 +73,6 @@ static struct husk_state_file *state_new(const struct global_opts *g, const char
 	st->bundle = xstrdup(bundle);
 	st->rootfs = xstrdup(rootfs);
 	st->created = state_timestamp_now();
-	st->owner = owner_name();
 	if (spec->n_annotations > 0) {
 		st->annotations = xcalloc(spec->n_annotations, sizeof(*st->annotations));
 		for (size_t i = 0; i < spec->n_annotations; i++) {

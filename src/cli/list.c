@@ -93,6 +93,8 @@ static int list_print(struct state_root *root, char **ids, enum list_format fmt,
 			log_warn("%s", e.msg);
 			continue;
 		}
+		if (fmt != LIST_QUIET)
+			cli_state_fill_owner(st, &dir);
 		if (fmt == LIST_QUIET) {
 			printf("%s\n", ids[i]);
 		} else if (fmt == LIST_JSON) {

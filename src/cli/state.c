@@ -31,6 +31,7 @@ int cmd_state(const struct global_opts *g, int argc, char **argv, struct husk_er
 	if (r < 0)
 		return r;
 	w = json_writer_new(true);
+	cli_state_fill_owner(c.st, &c.dir);
 	cli_state_json(w, c.st, c.status);
 	cli_container_close(&c);
 	r = json_writer_finish(w, &buf, &len, err);

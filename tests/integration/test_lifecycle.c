@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -134,6 +135,9 @@ static long long check_state_json(struct hctx *c, const char *id, const char *st
 	const char *created = json_str(JSON_AT(v, "created"));
 	cr_assert(created && strlen(created) >= 20 && created[4] == '-' && created[10] == 'T',
 		  "\"created\" is not an RFC 3339 time: %s", created ? created : "(not a string)");
+	/* The user who created it, as runc shows it. */
+	struct passwd *pw = getpwuid(c->uid);
+	cr_assert_str_eq(json_str(JSON_AT(v, "owner")), pw ? pw->pw_name : "");
 	long long pid = json_int(JSON_AT(v, "pid"));
 	json_free(v);
 	hres_free(&r);
