@@ -14,7 +14,7 @@
  * their own.  The memory a process holds is bounded by its peak of live
  * blocks per class, not by how much it ever allocated.
  *
- * Safety checks, each an abort():
+ * Safety checks, each a one-line message on stderr and abort():
  *  - every block's header carries a check word derived from its address,
  *    one value while it is live and another once freed: free() or
  *    realloc() of a pointer this allocator did not return, of a freed
@@ -68,6 +68,19 @@ static struct free_block *free_list[NCLASS];
 static char *bump, *bump_end;
 
 _Static_assert(sizeof(struct hdr) == HDR, "the header keeps blocks 16-aligned");
+
+/* Say which check failed, for the bug report, and abort (no stdio: the heap is suspect). */
+static void __attribute__((noreturn)) heap_fail(const char *what)
+{
+	static const char pre[] = "husk: heap corruption: ";
+	ssize_t unused;
+
+	unused = write(2, pre, sizeof(pre) - 1);
+	unused = write(2, what, strlen(what));
+	unused = write(2, "\n", 1);
+	(void)unused;
+	abort();
+}
 
 static uint32_t check_word(const void *p, uint32_t magic)
 {
@@ -147,7 +160,7 @@ static void *alloc_small(unsigned int c)
 	if (b) {
 		h = hdr_of(b);
 		if (h->cls != c || h->check != check_word(b, FREE_MAGIC))
-			abort();        /* a free list was written through a stale pointer */
+			heap_fail("a freed block was written to (use after free)");
 		free_list[c] = b->next;
 		return set_live(h, cls_size(c), c);
 	}
@@ -183,7 +196,8 @@ static struct hdr *live_hdr(void *p)
 	struct hdr *h = hdr_of(p);
 
 	if (h->check != check_word(p, LIVE_MAGIC))
-		abort();                /* not ours, freed already, or overwritten */
+		heap_fail("free or realloc of a pointer that is not a live block "
+			  "(double free, or not from malloc)");
 	return h;
 }
 
@@ -209,7 +223,7 @@ void free(void *p)
 		b->next = free_list[h->cls];
 		free_list[h->cls] = b;
 	} else {
-		abort();
+		heap_fail("a block header was overwritten");
 	}
 }
 
