@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "reaper/reaper.h"
+#include "test_reaper_run.h"
 
 /* ---- argument parsing ---------------------------------------------------- */
 
@@ -210,22 +211,6 @@ Test(reaper_env, listen_pid_formats_every_pid)
 
 /* ---- PATH lookup --------------------------------------------------------- */
 
-static char tmp[64];
-
-static void make_tmp(void)
-{
-	strcpy(tmp, "/tmp/husk-reaper-XXXXXX");
-	cr_assert_not_null(mkdtemp(tmp));
-}
-
-static void remove_tmp(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		fprintf(stderr, "warning: could not remove %s\n", tmp);
-}
 
 static void make_file(const char *name, mode_t mode)
 {

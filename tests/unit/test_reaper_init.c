@@ -51,22 +51,6 @@ Test(reaper_init, exit_codes_pass_through, .timeout = 20)
 
 /* ---- exec failures ------------------------------------------------------- */
 
-static char tmp[64];
-
-static void make_tmp(void)
-{
-	strcpy(tmp, "/tmp/husk-reaper-XXXXXX");
-	cr_assert_not_null(mkdtemp(tmp));
-}
-
-static void remove_tmp(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		fprintf(stderr, "warning: could not remove %s\n", tmp);
-}
 
 /* Run `husk-init [--no-fork] -- cmd` and check the code and the exact message. */
 static void expect_exec_failure(const char *cmd, int code, const char *strerr)

@@ -161,4 +161,22 @@ static inline void sleep_ms(long ms)
 		;
 }
 
+/* A scratch directory per test (.init = make_tmp, .fini = remove_tmp). */
+static char tmp[64] __attribute__((unused));
+
+static inline void make_tmp(void)
+{
+	strcpy(tmp, "/tmp/husk-reaper-XXXXXX");
+	cr_assert_not_null(mkdtemp(tmp));
+}
+
+static inline void remove_tmp(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: could not remove %s\n", tmp);
+}
+
 #endif
