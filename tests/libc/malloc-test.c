@@ -261,12 +261,12 @@ int main(void)
 	size_classes();
 	stress();
 	reuse_and_limits();
-	CHECK(aborts(double_free));
-	CHECK(aborts(double_free_big));
-	CHECK(aborts(foreign_pointer));
-	CHECK(aborts(interior_pointer));
-	CHECK(aborts(realloc_after_free));
-	CHECK(aborts(poisoned_free_list));
+	CHECK(aborts_saying(double_free, "not a live block"));
+	CHECK(aborts_saying(double_free_big, "not a live block"));
+	CHECK(aborts_saying(foreign_pointer, "not a live block"));
+	CHECK(aborts_saying(interior_pointer, "not a live block"));
+	CHECK(aborts_saying(realloc_after_free, "not a live block"));
+	CHECK(aborts_saying(poisoned_free_list, "use after free"));
 	printf("malloc: %s\n", failures ? "FAILED" : "all checks passed");
 	return failures ? 1 : 0;
 }
