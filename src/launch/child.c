@@ -539,7 +539,7 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 
 	init_exec(ctx->init_fd,
 		  ctx->opts->no_init || str_eq(spec_annotation(ctx->spec, "io.husk.init"), "false"),
-		  ctx->spec->process->args, ctx->spec->process->env ? ctx->spec->process->env
+		  -1, ctx->spec->process->args, ctx->spec->process->env ? ctx->spec->process->env
 								   : (char *[]){ NULL },
 		  ctx->exec_path);
 	r = errno;

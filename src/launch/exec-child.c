@@ -267,7 +267,10 @@ static pid_t clone_sibling(void)
 	return pid;
 }
 
-/* Block until the joiner has exited (the gate pipe reads EOF). */
+/*
+ * Block until the joiner has sent READY and closed its end of the gate
+ * pipe (EOF), which it does right before exiting.
+ */
 static void gate_wait(int gate_fd)
 {
 	char c;
@@ -278,19 +281,15 @@ static void gate_wait(int gate_fd)
 
 /*
  * Load the filter (when the joiner did not); a listener fd goes to the
- * agent through husk exec, which by then has our pid (see gate_wait()).
+ * agent through husk exec, which by then has our pid (see exec_final()).
  */
-static int exec_seccomp(struct exec_proc *ep, int gate_fd, struct husk_error *err)
+static int exec_seccomp(struct exec_proc *ep, struct husk_error *err)
 {
 	int notify_fd = -1;
 	int r;
 
 	if (ep->seccomp_loaded)
 		return 0;
-	/* Before the load: under a notify filter, that read could wait for an
-	 * agent that has no fd yet. */
-	if (security_seccomp_has_notify(ep->ctx->security))
-		gate_wait(gate_fd);
 	r = security_seccomp_apply(ep->ctx->security, &notify_fd, err);
 	if (r == 0)
 		r = seccomp_hand_over(ep->ctx->sync_fd, notify_fd, err);
@@ -303,19 +302,23 @@ static int exec_seccomp(struct exec_proc *ep, int gate_fd, struct husk_error *er
  * The exec'd process: born in the container's pid namespace with
  * everything set up, it only loads the seccomp filter (last, as for the
  * container) and execs husk-init, which execs the command in our place.
- * A failure is reported only once the joiner has exited (the gate pipe
- * reads EOF), so husk exec always hears our pid before our error.
+ * It first waits for the gate (see gate_wait()), so that husk exec always
+ * hears our pid before anything of ours: a listener fd (read before the
+ * filter is loaded: under a notify filter the read could wait for an agent
+ * that has no fd yet), our error, or husk-init's errno on the sync socket,
+ * which rides along as husk-init's --exec-fd: husk exec then hears EOF
+ * only once the command itself runs.
  */
 static void __attribute__((noreturn)) exec_final(struct exec_proc *ep, int gate_fd)
 {
 	const struct husk_process *p = ep->ctx->proc;
 	struct husk_error *err = &ep->exec_err;
 
-	if (!husk_error_is_set(err) && exec_seccomp(ep, gate_fd, err) == 0) {
-		init_exec(ep->init_fd, true, p->args, p->env, ep->exec_path);
+	gate_wait(gate_fd);
+	if (!husk_error_is_set(err) && exec_seccomp(ep, err) == 0) {
+		init_exec(ep->init_fd, true, ep->ctx->sync_fd, p->args, p->env, ep->exec_path);
 		husk_error_set(err, errno, "exec \"%s\"", p->args[0]);
 	}
-	gate_wait(gate_fd);
 	sync_send_error(ep->ctx->sync_fd, SYNC_EXEC_FAILED, "", err);
 	_exit(err->errnum == ENOENT ? 127 : 126);
 }
@@ -355,5 +358,6 @@ void exec_join_main(struct exec_ctx *ctx)
 	}
 	husk_error_setq(&err, 0, "%d %s", (int)pid, ep.note);
 	sync_send_error(ctx->sync_fd, SYNC_READY, "", &err);
+	close(gate[1]); /* the exec'd process may go on: READY is out */
 	_exit(0);
 }

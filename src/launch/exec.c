@@ -236,7 +236,10 @@ int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
 	res->warnings = NULL;
 	res->rootless = ctx.rootless;
 	res->note[0] = '\0';
+	res->cmd = NULL;
 	r = exec_validate(opts, err);
+	if (r == 0)
+		res->cmd = opts->spec->process->args[0];
 	if (r == 0)
 		r = exec_join_flags(opts->init_pid, &ctx.join_flags, err);
 	if (r == 0)

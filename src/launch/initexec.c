@@ -50,11 +50,12 @@ int init_image_open(int *fd_out, char *note, size_t note_size, struct husk_error
 	return 0;
 }
 
-void init_exec(int init_fd, bool no_fork, char *const args[], char *const env[],
+void init_exec(int init_fd, bool no_fork, int exec_fd, char *const args[], char *const env[],
 	       const char *fallback_path)
 {
 	_cleanup_strv_ char **argv = NULL;
 	char *const no_env[] = { NULL };
+	char fd_arg[16];
 	sigset_t none;
 	int saved;
 
@@ -69,11 +70,19 @@ void init_exec(int init_fd, bool no_fork, char *const args[], char *const env[],
 	strv_push(&argv, HUSK_INIT_ARGV0);
 	if (no_fork)
 		strv_push(&argv, HUSK_INIT_OPT_NO_FORK);
+	/* exec_fd must outlive this execveat (husk-init closes it on the next). */
+	if (exec_fd >= 0 && fcntl(exec_fd, F_SETFD, 0) == 0) {
+		snprintf(fd_arg, sizeof(fd_arg), "%d", exec_fd);
+		strv_push(&argv, HUSK_INIT_OPT_EXEC_FD);
+		strv_push(&argv, fd_arg);
+	}
 	strv_push(&argv, HUSK_INIT_OPT_END);
 	for (char *const *a = args; *a; a++)
 		strv_push(&argv, *a);
 	syscall(SYS_execveat, init_fd, "", argv, env, AT_EMPTY_PATH);
 	saved = errno;
+	if (exec_fd >= 0)
+		fcntl(exec_fd, F_SETFD, FD_CLOEXEC);
 	strv_free(TAKE_PTR(argv));
 	errno = saved;
 }

@@ -29,12 +29,17 @@
 int init_image_open(int *fd_out, char *note, size_t note_size, struct husk_error *err);
 
 /*
- * Execute husk-init from init_fd with `husk-init [--no-fork] -- args...`
- * and exactly `env`, or, when init_fd < 0, fallback_path itself with args.
+ * Execute husk-init from init_fd with
+ * `husk-init [--no-fork] [--exec-fd N] -- args...` and exactly `env`, or,
+ * when init_fd < 0, fallback_path itself with args.  exec_fd (or -1) is a
+ * close-on-exec fd whose reader waits for the command's own execve: it is
+ * passed on to husk-init, which closes it when the command's execve
+ * succeeds and writes the errno (an int) there when it fails.  Without
+ * husk-init, the fallback's execve closes it itself.
  * The signal mask is emptied first: the workload starts with none blocked,
  * whatever husk blocked.  Returns only on failure, with errno set.
  */
-void init_exec(int init_fd, bool no_fork, char *const args[], char *const env[],
+void init_exec(int init_fd, bool no_fork, int exec_fd, char *const args[], char *const env[],
 	       const char *fallback_path);
 
 #endif

@@ -365,6 +365,8 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->sync_fd = -1;
 	res->warnings = NULL;
 	res->rootless = ctx.rootless;
+	res->cmd = opts->spec->process && opts->spec->process->args ? opts->spec->process->args[0]
+								    : NULL;
 	ctx.in_userns = ctx.rootless || running_in_userns();
 	res->note[0] = '\0';
 	if (opts->preserve_fds < 0)
@@ -455,10 +457,14 @@ int launch_wait_exec(struct launch_result *res, struct husk_error *err)
 
 	if (res->sync_fd < 0)
 		return 0;
-	r = sync_recv(res->sync_fd, &msg);
+	r = sync_recv_exec(res->sync_fd, &msg);
 	closep(&res->sync_fd);
 	if (r == 1 && msg.type == SYNC_EXEC_FAILED)
 		return launch_child_error(&msg, err);
+	/* husk-init's own exec of the command failed: the same words as above. */
+	if (r == 1 && msg.type == SYNC_INIT_EXEC_FAILED)
+		return husk_error_set(err, msg.errnum > 0 ? msg.errnum : EIO, "exec \"%s\"",
+				      res->cmd ? res->cmd : "");
 	/* EOF (or an error reading): the exec went through, the fd closed. */
 	return 0;
 }
