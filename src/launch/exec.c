@@ -73,13 +73,25 @@ static int exec_join_flags(pid_t pid, int *flags, struct husk_error *err)
 	return 0;
 }
 
+/*
+ * The joiner is born with every signal blocked, and so is the exec'd
+ * process it clones: a signal sent to that process before husk-init runs
+ * (husk exec forwards them) stays pending across the execveat, and
+ * husk-init's exec of the command delivers it, with default actions.
+ */
 static pid_t clone_joiner(void)
 {
 	struct clone_args args;
+	uint64_t old;
+	pid_t pid;
 
 	memset(&args, 0, sizeof(args));
 	args.exit_signal = SIGCHLD;
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	launch_signals_block_all(&old);
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid != 0)
+		launch_signals_restore(old);
+	return pid;
 }
 
 static void reap(pid_t pid, int *status)

@@ -61,9 +61,11 @@ void init_exec(int init_fd, bool no_fork, int exec_fd, char *const args[], char 
 
 	if (!env)
 		env = no_env;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Signals stay blocked for husk-init (see clone_child()); without it
+	 * the workload is exec'd directly and must start with none blocked. */
 	if (init_fd < 0) {
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		execve(fallback_path, args, env);
 		return;
 	}

@@ -36,8 +36,10 @@ int init_image_open(int *fd_out, char *note, size_t note_size, struct husk_error
  * passed on to husk-init, which closes it when the command's execve
  * succeeds and writes the errno (an int) there when it fails.  Without
  * husk-init, the fallback's execve closes it itself.
- * The signal mask is emptied first: the workload starts with none blocked,
- * whatever husk blocked.  Returns only on failure, with errno set.
+ * The signal mask is left as it is (everything blocked, since the clone):
+ * husk-init takes pending signals over and gives the workload an empty
+ * mask.  Only the fallback empties the mask itself, right before its
+ * execve.  Returns only on failure, with errno set.
  */
 void init_exec(int init_fd, bool no_fork, int exec_fd, char *const args[], char *const env[],
 	       const char *fallback_path);

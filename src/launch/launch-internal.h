@@ -61,6 +61,14 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan) __attribute__((
 struct sync_msg;
 /* Move *fd to a CLOEXEC copy at or above min (out of --preserve-fds' range). */
 int launch_fd_move_above(int *fd, int min);
+/*
+ * Block every signal (the kernel keeps SIGKILL and SIGSTOP deliverable) and
+ * return the previous mask in *old; launch_signals_restore() puts it back.
+ * Around a clone, so that the new process is born with all signals blocked
+ * (see clone_child()).
+ */
+void launch_signals_block_all(uint64_t *old);
+void launch_signals_restore(uint64_t old);
 void launch_kill_and_reap(pid_t pid);
 /* A child's ERROR message as our error: "<stage>: <message>". */
 int launch_child_error(const struct sync_msg *msg, struct husk_error *err);

@@ -80,20 +80,22 @@ __attribute__((noreturn)) static void bail(const char *what)
 }
 
 /*
- * Block every signal except the synchronous fault signals, and keep the mask
- * we were started with in *orig for the workload.  This is the first thing
- * husk-init does: from here on a signal sent to the container cannot kill
- * PID 1 by its default action; it waits to be read from the signalfd and
- * forwarded.  The set is filled by hand rather than with sigfillset(), which
+ * Block every signal except the synchronous fault signals.  This is the
+ * first thing husk-init does: from here on a signal sent to the container
+ * cannot kill PID 1 by its default action; it waits to be read from the
+ * signalfd and forwarded.  husk starts us with everything blocked already,
+ * so a signal sent before we ran is pending, not lost: the signalfd reads
+ * it like any other.  The mask we were started with is not kept: the
+ * workload gets an empty one (exec_workload()).  The set is filled by hand rather than with sigfillset(), which
  * in musl leaves out the libc-internal real-time signals 32-34 — and glibc's
  * SIGRTMIN is 34, so `husk kill ID RTMIN` must be forwarded, not kill us.
  */
-static void block_signals(sigset_t *blocked, sigset_t *orig)
+static void block_signals(sigset_t *blocked)
 {
 	memset(blocked, 0xff, sizeof(*blocked));
 	for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
 		sigdelset(blocked, fault_signals[i]);
-	if (sigprocmask(SIG_SETMASK, blocked, orig) < 0)
+	if (sigprocmask(SIG_SETMASK, blocked, NULL) < 0)
 		bail("sigprocmask");
 }
 
@@ -135,20 +137,24 @@ static bool report_exec_errno(int fd, int err)
 }
 
 /*
- * Run the workload in this process: default signal actions, the original
- * mask, LISTEN_PID pointing at this pid, then execve with PATH lookup.  The
+ * Run the workload in this process: default signal actions, an empty mask
+ * (whatever husk or its caller had blocked: a signal still pending meets
+ * the workload's default action now), LISTEN_PID pointing at this pid, then
+ * execve with PATH lookup.  The
  * environment is exactly the one husk-init received (process.env); nothing
  * is added.  Never returns: on failure it says why (on exec_fd when there is
  * one, else on stderr) and exits 127 (no such file) or 126 (cannot be
  * executed), as a shell would.
  */
-__attribute__((noreturn)) static void exec_workload(char **argv, const sigset_t *orig, int exec_fd)
+__attribute__((noreturn)) static void exec_workload(char **argv, int exec_fd)
 {
 	char listen_pid[REAPER_LISTEN_PID_BUF];
+	sigset_t none;
 	int err;
 
 	reset_signal_dispositions();
-	sigprocmask(SIG_SETMASK, orig, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	reaper_env_set_listen_pid(environ, getpid(), listen_pid);
 	reaper_execvpe(argv[0], argv, environ);
 	err = errno;
@@ -306,12 +312,12 @@ static int supervise(int sfd, pid_t workload, bool pgroup)
 int main(int argc, char **argv)
 {
 	struct reaper_options opts;
-	sigset_t blocked, orig;
+	sigset_t blocked;
 	const char *why, *arg;
 	pid_t workload;
 	int sfd;
 
-	block_signals(&blocked, &orig);
+	block_signals(&blocked);
 	if (reaper_parse_args(argc, argv, &opts, &why, &arg) < 0) {
 		say(why, arg ? " \"" : "", arg ? arg : "", arg ? "\"" : "",
 		    " (usage: husk-init [--no-fork] [--pgroup] [--exec-fd N] -- COMMAND [ARG...])",
@@ -324,7 +330,7 @@ int main(int argc, char **argv)
 	if (prctl(PR_SET_DUMPABLE, 0UL, 0UL, 0UL, 0UL) < 0)
 		bail("prctl(PR_SET_DUMPABLE)");
 	if (opts.no_fork)
-		exec_workload(opts.argv, &orig, opts.exec_fd);
+		exec_workload(opts.argv, opts.exec_fd);
 
 	prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL);
 	sfd = signalfd(-1, &blocked, SFD_CLOEXEC);
@@ -335,7 +341,7 @@ int main(int argc, char **argv)
 		bail("fork");
 	if (workload == 0) {
 		child_take_terminal(opts.pgroup);
-		exec_workload(opts.argv, &orig, opts.exec_fd);
+		exec_workload(opts.argv, opts.exec_fd);
 	}
 
 	/* Also from this side, so a signal forwarded before the child ran
