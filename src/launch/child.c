@@ -382,9 +382,15 @@ static int stage_lsm(struct child_ctx *ctx, struct launch_plan *plan, struct hus
 	return r;
 }
 
+/* Checked in the root before seccomp can deny a syscall (see process.c). */
+static int stage_cwd_open(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return process_open_cwd(ctx->spec->process, &ctx->cwd_fd, err);
+}
+
 static int stage_cwd(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
 {
-	return process_chdir(ctx->spec->process, err);
+	return process_chdir(ctx->spec->process, &ctx->cwd_fd, err);
 }
 
 /* Found before READY, so `create` (not a later `start`) reports a bad path. */
@@ -447,7 +453,9 @@ struct stage {
  *    uid change drops it;
  *  - privileges narrow step by step: bounding set, (seccomp when it needs
  *    CAP_SYS_ADMIN), uid/gid, capability sets, LSM label, no_new_privs;
- *  - cwd and the executable are checked as the final user;
+ *  - the cwd is opened in the root before an early seccomp filter could
+ *    deny what that needs, and entered (and the executable looked up) as
+ *    the final user;
  *  - seccomp comes last of all, after the start wait, right before the
  *    execveat of husk-init (which runs under the same filter); with
  *    SCMP_ACT_NOTIFY rules right before READY instead, while husk is
@@ -473,6 +481,7 @@ static const struct stage stages[] = {
 	{ "scheduling", stage_scheduling },
 	{ "personality", stage_personality },
 	{ "capabilities-bounding", stage_caps_bounding },
+	{ "", stage_cwd_open },
 	{ "seccomp", stage_seccomp_early },
 	{ "user", stage_user },
 	{ "capabilities", stage_caps },
@@ -511,6 +520,7 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 
 	husk_error_clear(&err);
 	ctx->init_fd = -1;
+	ctx->cwd_fd = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(stages); i++) {
 		r = stages[i].fn(ctx, plan, &err);
 		if (r < 0) {

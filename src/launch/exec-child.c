@@ -41,6 +41,7 @@ struct exec_proc {
 	struct exec_ctx *ctx;
 	char *exec_path;            /* args[0] resolved in the container */
 	int init_fd;                /* sealed husk-init memfd, or -1 */
+	int cwd_fd;                 /* the cwd, O_PATH, until the chdir; or -1 */
 	bool seccomp_loaded;        /* loaded early, before the uid change */
 	struct husk_error exec_err; /* set: the command cannot run (127/126) */
 	char note[256];
@@ -195,10 +196,19 @@ static int stage_caps(struct exec_proc *ep, struct husk_error *err)
 	return security_caps_after_user(ep->ctx->security, err);
 }
 
-/* setns(CLONE_NEWNS) left us at the container's root; the cwd is checked as the user. */
+/*
+ * setns(CLONE_NEWNS) left us at the container's root: the cwd is opened in
+ * it before an early seccomp filter could deny a syscall that needs, and
+ * entered as the final user (see process.c).
+ */
+static int stage_cwd_open(struct exec_proc *ep, struct husk_error *err)
+{
+	return process_open_cwd(ep->ctx->proc, &ep->cwd_fd, err);
+}
+
 static int stage_cwd(struct exec_proc *ep, struct husk_error *err)
 {
-	return process_chdir(ep->ctx->proc, err);
+	return process_chdir(ep->ctx->proc, &ep->cwd_fd, err);
 }
 
 static int stage_init_image(struct exec_proc *ep, struct husk_error *err)
@@ -228,7 +238,8 @@ struct exec_stage {
  *  - rlimits while we still hold CAP_SYS_RESOURCE;
  *  - privileges narrow as in the container process: bounding set, (seccomp
  *    when it needs CAP_SYS_ADMIN), uid/gid, capability sets, no_new_privs;
- *  - the cwd as the final user; husk-init's memfd last, so a host that
+ *  - the cwd opened in the root before seccomp, entered as the final user;
+ *    husk-init's memfd last, so a host that
  *    cannot make one is husk's error, not the command's.
  */
 static const struct exec_stage join_stages[] = {
@@ -240,6 +251,7 @@ static const struct exec_stage join_stages[] = {
 	{ "keyring", stage_keyring },
 	{ "rlimits", stage_rlimits },
 	{ "capabilities-bounding", stage_caps_bounding },
+	{ "", stage_cwd_open },
 	{ "seccomp", stage_seccomp_early },
 	{ "user", stage_user },
 	{ "capabilities", stage_caps },
@@ -331,7 +343,7 @@ static void __attribute__((noreturn)) exec_final(struct exec_proc *ep, int gate_
  */
 void exec_join_main(struct exec_ctx *ctx)
 {
-	struct exec_proc ep = { .ctx = ctx, .init_fd = -1 };
+	struct exec_proc ep = { .ctx = ctx, .init_fd = -1, .cwd_fd = -1 };
 	struct husk_error err;
 	int gate[2];
 	pid_t pid;

@@ -43,6 +43,7 @@ struct child_ctx {
 	int fifo_fd;                /* exec fifo read end, or -1 */
 	char *exec_path;            /* the resolved executable (child only) */
 	int init_fd;                /* sealed memfd holding husk-init, or -1 */
+	int cwd_fd;                 /* .process.cwd, O_PATH, until the chdir; or -1 */
 	bool seccomp_loaded;        /* loaded early (no no_new_privs) */
 	char note[256];             /* sent with READY: worth a debug line */
 };
@@ -83,7 +84,8 @@ int launch_ns_clone_flag(enum husk_ns_type type);
 int process_set_rlimits(const struct husk_process *p, struct husk_error *err);
 int process_set_oom_score_adj(const struct husk_process *p, struct husk_error *err);
 int process_set_user(const struct child_ctx *ctx, struct husk_error *err);
-int process_chdir(const struct husk_process *p, struct husk_error *err);
+int process_open_cwd(const struct husk_process *p, int *fd_out, struct husk_error *err);
+int process_chdir(const struct husk_process *p, int *cwd_fd, struct husk_error *err);
 /* PATH lookup of args[0] with process.env's PATH; *out is the path to exec. */
 int process_find_executable(const struct husk_process *p, char **out, struct husk_error *err);
 int process_sysctl(const struct child_ctx *ctx, struct husk_error *err);
