@@ -436,6 +436,13 @@ static int stage_no_new_privs(struct child_ctx *ctx, struct launch_plan *plan,
 	return 0;
 }
 
+/* Last before a late filter: see init_exec_lower_read_caps(). */
+static int stage_lower_read_caps(struct child_ctx *ctx, struct launch_plan *plan,
+				 struct husk_error *err)
+{
+	return init_exec_lower_read_caps(ctx->init_fd, err);
+}
+
 struct stage {
 	const char *name;           /* "" : the message speaks for itself */
 	stage_fn fn;
@@ -456,6 +463,9 @@ struct stage {
  *  - the cwd is opened in the root before an early seccomp filter could
  *    deny what that needs, and entered (and the executable looked up) as
  *    the final user;
+ *  - CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH leave the effective set once
+ *    nothing needs them, before a late filter (which may deny capset), so
+ *    that husk-init, exec'd from a 0111 memfd, is never dumpable;
  *  - seccomp comes last of all, after the start wait, right before the
  *    execveat of husk-init (which runs under the same filter); with
  *    SCMP_ACT_NOTIFY rules right before READY instead, while husk is
@@ -492,6 +502,7 @@ static const struct stage stages[] = {
 	{ "preserve-fds", stage_preserve_fds },
 	{ "cpu-affinity", stage_cpu_affinity_final },
 	{ "no-new-privileges", stage_no_new_privs },
+	{ "husk-init", stage_lower_read_caps },
 	{ "seccomp", stage_seccomp_notify },
 };
 

@@ -224,6 +224,12 @@ static int stage_no_new_privs(struct exec_proc *ep, struct husk_error *err)
 	return 0;
 }
 
+/* Inherited by the exec'd process: see init_exec_lower_read_caps(). */
+static int stage_lower_read_caps(struct exec_proc *ep, struct husk_error *err)
+{
+	return init_exec_lower_read_caps(ep->init_fd, err);
+}
+
 struct exec_stage {
 	const char *name;           /* "" : the message speaks for itself */
 	exec_stage_fn fn;
@@ -239,8 +245,11 @@ struct exec_stage {
  *  - privileges narrow as in the container process: bounding set, (seccomp
  *    when it needs CAP_SYS_ADMIN), uid/gid, capability sets, no_new_privs;
  *  - the cwd opened in the root before seccomp, entered as the final user;
- *    husk-init's memfd last, so a host that
- *    cannot make one is husk's error, not the command's.
+ *    husk-init's memfd last, so a host that cannot make one is husk's
+ *    error, not the command's;
+ *  - CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH out of the effective set at the
+ *    very end, before the exec'd process loads a late filter, so that
+ *    husk-init, exec'd from a 0111 memfd, is never dumpable.
  */
 static const struct exec_stage join_stages[] = {
 	{ "dumpable", stage_dumpable },
@@ -258,6 +267,7 @@ static const struct exec_stage join_stages[] = {
 	{ "cwd", stage_cwd },
 	{ "husk-init", stage_init_image },
 	{ "no-new-privileges", stage_no_new_privs },
+	{ "husk-init", stage_lower_read_caps },
 };
 
 /* ---- the exec'd process ---------------------------------------------------- */

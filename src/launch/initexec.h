@@ -20,13 +20,22 @@
 
 /*
  * Copy husk-init into a memfd (MFD_CLOEXEC: it is executed through the fd,
- * which is fine for a static ELF) and seal it against any change.
+ * which is fine for a static ELF), seal it against any change and make it
+ * execute-only (0111; see init_exec_lower_read_caps()).
  * Returns 0 with the fd in *fd_out; or 0 with *fd_out = -1 and `note`
  * explaining why when the host forbids executable memfds
  * (vm.memfd_noexec=2): the caller then executes the workload directly.
  * Anything else is a negative errno with err filled.
  */
 int init_image_open(int *fd_out, char *note, size_t note_size, struct husk_error *err);
+
+/*
+ * Lower CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the effective set
+ * (only when init_fd >= 0), so that the execveat of the 0111 memfd leaves
+ * husk-init non-dumpable from its start.  The capabilities after the exec
+ * are unchanged.  0, or a negative errno with err filled.
+ */
+int init_exec_lower_read_caps(int init_fd, struct husk_error *err);
 
 /*
  * Execute husk-init from init_fd with
