@@ -86,9 +86,10 @@ __attribute__((noreturn)) static void bail(const char *what)
  * signalfd and forwarded.  husk starts us with everything blocked already,
  * so a signal sent before we ran is pending, not lost: the signalfd reads
  * it like any other.  The mask we were started with is not kept: the
- * workload gets an empty one (exec_workload()).  The set is filled by hand rather than with sigfillset(), which
- * in musl leaves out the libc-internal real-time signals 32-34 — and glibc's
- * SIGRTMIN is 34, so `husk kill ID RTMIN` must be forwarded, not kill us.
+ * workload gets an empty one (exec_workload()).  The set is filled by hand
+ * rather than with sigfillset(), which in musl leaves out the libc-internal
+ * real-time signals 32-34 — and glibc's SIGRTMIN is 34, so `husk kill ID
+ * RTMIN` must be forwarded, not kill us.
  */
 static void block_signals(sigset_t *blocked)
 {
@@ -139,12 +140,11 @@ static bool report_exec_errno(int fd, int err)
 /*
  * Run the workload in this process: default signal actions, an empty mask
  * (whatever husk or its caller had blocked: a signal still pending meets
- * the workload's default action now), LISTEN_PID pointing at this pid, then
- * execve with PATH lookup.  The
- * environment is exactly the one husk-init received (process.env); nothing
- * is added.  Never returns: on failure it says why (on exec_fd when there is
- * one, else on stderr) and exits 127 (no such file) or 126 (cannot be
- * executed), as a shell would.
+ * its default action now), LISTEN_PID pointing at this pid, then execve
+ * with PATH lookup.  The environment is exactly the one husk-init received
+ * (process.env); nothing is added.  Never returns: on failure it says why
+ * (on exec_fd when there is one, else on stderr) and exits 127 (no such
+ * file) or 126 (cannot be executed), as a shell would.
  */
 __attribute__((noreturn)) static void exec_workload(char **argv, int exec_fd)
 {
