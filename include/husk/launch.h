@@ -41,6 +41,7 @@ struct launch_result {
 	bool rootless;              /* husk ran unprivileged */
 	char note[256];             /* something worth a debug line, or "" */
 	char **warnings;            /* for the caller to print (unknown capabilities ...) */
+	const char *cmd;            /* the process's args[0], borrowed from the spec */
 };
 
 int launch_container(const struct launch_opts *opts, struct launch_result *res,
@@ -48,7 +49,9 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 
 /*
  * After the container was released (or for exec_fifo_fd < 0), wait until its
- * final execve succeeded (0) or failed (negative errno, err says which path).
+ * final execve succeeded (0) or failed (negative errno, err says which path):
+ * for the container, that of husk-init; for `husk exec`, that of the
+ * command itself, through husk-init's --exec-fd.
  * Closes res->sync_fd.  Safe to skip: closing sync_fd is enough.
  */
 int launch_wait_exec(struct launch_result *res, struct husk_error *err);

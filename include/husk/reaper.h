@@ -41,6 +41,7 @@
 #define HUSK_INIT_ARGV0		"husk-init"
 #define HUSK_INIT_OPT_NO_FORK	"--no-fork"	/* exec in place: husk exec, --no-init */
 #define HUSK_INIT_OPT_PGROUP	"--pgroup"	/* own process group, signal the group */
+#define HUSK_INIT_OPT_EXEC_FD	"--exec-fd"	/* N: EOF when the workload runs, else its errno */
 #define HUSK_INIT_OPT_END	"--"
 
 /* husk-init's own exit codes (anything else is the workload's). */

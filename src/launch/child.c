@@ -382,9 +382,15 @@ static int stage_lsm(struct child_ctx *ctx, struct launch_plan *plan, struct hus
 	return r;
 }
 
+/* Checked in the root before seccomp can deny a syscall (see process.c). */
+static int stage_cwd_open(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	return process_open_cwd(ctx->spec->process, &ctx->cwd_fd, err);
+}
+
 static int stage_cwd(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
 {
-	return process_chdir(ctx->spec->process, err);
+	return process_chdir(ctx->spec->process, &ctx->cwd_fd, err);
 }
 
 /* Found before READY, so `create` (not a later `start`) reports a bad path. */
@@ -430,6 +436,13 @@ static int stage_no_new_privs(struct child_ctx *ctx, struct launch_plan *plan,
 	return 0;
 }
 
+/* Last before a late filter: see init_exec_lower_read_caps(). */
+static int stage_lower_read_caps(struct child_ctx *ctx, struct launch_plan *plan,
+				 struct husk_error *err)
+{
+	return init_exec_lower_read_caps(ctx->init_fd, err);
+}
+
 struct stage {
 	const char *name;           /* "" : the message speaks for itself */
 	stage_fn fn;
@@ -447,7 +460,12 @@ struct stage {
  *    uid change drops it;
  *  - privileges narrow step by step: bounding set, (seccomp when it needs
  *    CAP_SYS_ADMIN), uid/gid, capability sets, LSM label, no_new_privs;
- *  - cwd and the executable are checked as the final user;
+ *  - the cwd is opened in the root before an early seccomp filter could
+ *    deny what that needs, and entered (and the executable looked up) as
+ *    the final user;
+ *  - CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH leave the effective set once
+ *    nothing needs them, before a late filter (which may deny capset), so
+ *    that husk-init, exec'd from a 0111 memfd, is never dumpable;
  *  - seccomp comes last of all, after the start wait, right before the
  *    execveat of husk-init (which runs under the same filter); with
  *    SCMP_ACT_NOTIFY rules right before READY instead, while husk is
@@ -473,6 +491,7 @@ static const struct stage stages[] = {
 	{ "scheduling", stage_scheduling },
 	{ "personality", stage_personality },
 	{ "capabilities-bounding", stage_caps_bounding },
+	{ "", stage_cwd_open },
 	{ "seccomp", stage_seccomp_early },
 	{ "user", stage_user },
 	{ "capabilities", stage_caps },
@@ -483,6 +502,7 @@ static const struct stage stages[] = {
 	{ "preserve-fds", stage_preserve_fds },
 	{ "cpu-affinity", stage_cpu_affinity_final },
 	{ "no-new-privileges", stage_no_new_privs },
+	{ "husk-init", stage_lower_read_caps },
 	{ "seccomp", stage_seccomp_notify },
 };
 
@@ -511,6 +531,7 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 
 	husk_error_clear(&err);
 	ctx->init_fd = -1;
+	ctx->cwd_fd = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(stages); i++) {
 		r = stages[i].fn(ctx, plan, &err);
 		if (r < 0) {
@@ -539,7 +560,7 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 
 	init_exec(ctx->init_fd,
 		  ctx->opts->no_init || str_eq(spec_annotation(ctx->spec, "io.husk.init"), "false"),
-		  ctx->spec->process->args, ctx->spec->process->env ? ctx->spec->process->env
+		  -1, ctx->spec->process->args, ctx->spec->process->env ? ctx->spec->process->env
 								   : (char *[]){ NULL },
 		  ctx->exec_path);
 	r = errno;

@@ -41,6 +41,7 @@ struct exec_proc {
 	struct exec_ctx *ctx;
 	char *exec_path;            /* args[0] resolved in the container */
 	int init_fd;                /* sealed husk-init memfd, or -1 */
+	int cwd_fd;                 /* the cwd, O_PATH, until the chdir; or -1 */
 	bool seccomp_loaded;        /* loaded early, before the uid change */
 	struct husk_error exec_err; /* set: the command cannot run (127/126) */
 	char note[256];
@@ -195,10 +196,19 @@ static int stage_caps(struct exec_proc *ep, struct husk_error *err)
 	return security_caps_after_user(ep->ctx->security, err);
 }
 
-/* setns(CLONE_NEWNS) left us at the container's root; the cwd is checked as the user. */
+/*
+ * setns(CLONE_NEWNS) left us at the container's root: the cwd is opened in
+ * it before an early seccomp filter could deny a syscall that needs, and
+ * entered as the final user (see process.c).
+ */
+static int stage_cwd_open(struct exec_proc *ep, struct husk_error *err)
+{
+	return process_open_cwd(ep->ctx->proc, &ep->cwd_fd, err);
+}
+
 static int stage_cwd(struct exec_proc *ep, struct husk_error *err)
 {
-	return process_chdir(ep->ctx->proc, err);
+	return process_chdir(ep->ctx->proc, &ep->cwd_fd, err);
 }
 
 static int stage_init_image(struct exec_proc *ep, struct husk_error *err)
@@ -212,6 +222,12 @@ static int stage_no_new_privs(struct exec_proc *ep, struct husk_error *err)
 		return husk_error_set(err, errno,
 				      ".process.noNewPrivileges: prctl(PR_SET_NO_NEW_PRIVS)");
 	return 0;
+}
+
+/* Inherited by the exec'd process: see init_exec_lower_read_caps(). */
+static int stage_lower_read_caps(struct exec_proc *ep, struct husk_error *err)
+{
+	return init_exec_lower_read_caps(ep->init_fd, err);
 }
 
 struct exec_stage {
@@ -228,8 +244,12 @@ struct exec_stage {
  *  - rlimits while we still hold CAP_SYS_RESOURCE;
  *  - privileges narrow as in the container process: bounding set, (seccomp
  *    when it needs CAP_SYS_ADMIN), uid/gid, capability sets, no_new_privs;
- *  - the cwd as the final user; husk-init's memfd last, so a host that
- *    cannot make one is husk's error, not the command's.
+ *  - the cwd opened in the root before seccomp, entered as the final user;
+ *    husk-init's memfd last, so a host that cannot make one is husk's
+ *    error, not the command's;
+ *  - CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH out of the effective set at the
+ *    very end, before the exec'd process loads a late filter, so that
+ *    husk-init, exec'd from a 0111 memfd, is never dumpable.
  */
 static const struct exec_stage join_stages[] = {
 	{ "dumpable", stage_dumpable },
@@ -240,12 +260,14 @@ static const struct exec_stage join_stages[] = {
 	{ "keyring", stage_keyring },
 	{ "rlimits", stage_rlimits },
 	{ "capabilities-bounding", stage_caps_bounding },
+	{ "", stage_cwd_open },
 	{ "seccomp", stage_seccomp_early },
 	{ "user", stage_user },
 	{ "capabilities", stage_caps },
 	{ "cwd", stage_cwd },
 	{ "husk-init", stage_init_image },
 	{ "no-new-privileges", stage_no_new_privs },
+	{ "husk-init", stage_lower_read_caps },
 };
 
 /* ---- the exec'd process ---------------------------------------------------- */
@@ -267,7 +289,10 @@ static pid_t clone_sibling(void)
 	return pid;
 }
 
-/* Block until the joiner has exited (the gate pipe reads EOF). */
+/*
+ * Block until the joiner has sent READY and closed its end of the gate
+ * pipe (EOF), which it does right before exiting.
+ */
 static void gate_wait(int gate_fd)
 {
 	char c;
@@ -278,19 +303,15 @@ static void gate_wait(int gate_fd)
 
 /*
  * Load the filter (when the joiner did not); a listener fd goes to the
- * agent through husk exec, which by then has our pid (see gate_wait()).
+ * agent through husk exec, which by then has our pid (see exec_final()).
  */
-static int exec_seccomp(struct exec_proc *ep, int gate_fd, struct husk_error *err)
+static int exec_seccomp(struct exec_proc *ep, struct husk_error *err)
 {
 	int notify_fd = -1;
 	int r;
 
 	if (ep->seccomp_loaded)
 		return 0;
-	/* Before the load: under a notify filter, that read could wait for an
-	 * agent that has no fd yet. */
-	if (security_seccomp_has_notify(ep->ctx->security))
-		gate_wait(gate_fd);
 	r = security_seccomp_apply(ep->ctx->security, &notify_fd, err);
 	if (r == 0)
 		r = seccomp_hand_over(ep->ctx->sync_fd, notify_fd, err);
@@ -303,19 +324,23 @@ static int exec_seccomp(struct exec_proc *ep, int gate_fd, struct husk_error *er
  * The exec'd process: born in the container's pid namespace with
  * everything set up, it only loads the seccomp filter (last, as for the
  * container) and execs husk-init, which execs the command in our place.
- * A failure is reported only once the joiner has exited (the gate pipe
- * reads EOF), so husk exec always hears our pid before our error.
+ * It first waits for the gate (see gate_wait()), so that husk exec always
+ * hears our pid before anything of ours: a listener fd (read before the
+ * filter is loaded: under a notify filter the read could wait for an agent
+ * that has no fd yet), our error, or husk-init's errno on the sync socket,
+ * which rides along as husk-init's --exec-fd: husk exec then hears EOF
+ * only once the command itself runs.
  */
 static void __attribute__((noreturn)) exec_final(struct exec_proc *ep, int gate_fd)
 {
 	const struct husk_process *p = ep->ctx->proc;
 	struct husk_error *err = &ep->exec_err;
 
-	if (!husk_error_is_set(err) && exec_seccomp(ep, gate_fd, err) == 0) {
-		init_exec(ep->init_fd, true, p->args, p->env, ep->exec_path);
+	gate_wait(gate_fd);
+	if (!husk_error_is_set(err) && exec_seccomp(ep, err) == 0) {
+		init_exec(ep->init_fd, true, ep->ctx->sync_fd, p->args, p->env, ep->exec_path);
 		husk_error_set(err, errno, "exec \"%s\"", p->args[0]);
 	}
-	gate_wait(gate_fd);
 	sync_send_error(ep->ctx->sync_fd, SYNC_EXEC_FAILED, "", err);
 	_exit(err->errnum == ENOENT ? 127 : 126);
 }
@@ -328,7 +353,7 @@ static void __attribute__((noreturn)) exec_final(struct exec_proc *ep, int gate_
  */
 void exec_join_main(struct exec_ctx *ctx)
 {
-	struct exec_proc ep = { .ctx = ctx, .init_fd = -1 };
+	struct exec_proc ep = { .ctx = ctx, .init_fd = -1, .cwd_fd = -1 };
 	struct husk_error err;
 	int gate[2];
 	pid_t pid;
@@ -355,5 +380,6 @@ void exec_join_main(struct exec_ctx *ctx)
 	}
 	husk_error_setq(&err, 0, "%d %s", (int)pid, ep.note);
 	sync_send_error(ctx->sync_fd, SYNC_READY, "", &err);
+	close(gate[1]); /* the exec'd process may go on: READY is out */
 	_exit(0);
 }

@@ -17,7 +17,9 @@
  *          rules (the joiner without no_new_privs, else the exec'd process);
  *          husk exec hands it to .linux.seccomp.listenerPath, answers DONE
  *      ◄── sync: READY "<pid> <note>" (or ERROR) from the joiner, which exits
- *      ◄── sync: EOF (exec done) or EXEC_FAILED from the exec'd process
+ *      ◄── sync: EOF once the command itself is exec'd (the socket is
+ *          husk-init's --exec-fd), else EXEC_FAILED from the exec'd process
+ *          or the int errno of husk-init's failed execve of the command
  *
  * Why two forks: a process enters a pid namespace only at birth, and
  * setns(CLONE_NEWPID) for our own children needs CAP_SYS_ADMIN in our own

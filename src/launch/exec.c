@@ -73,13 +73,25 @@ static int exec_join_flags(pid_t pid, int *flags, struct husk_error *err)
 	return 0;
 }
 
+/*
+ * The joiner is born with every signal blocked, and so is the exec'd
+ * process it clones: a signal sent to that process before husk-init runs
+ * (husk exec forwards them) stays pending across the execveat, and
+ * husk-init's exec of the command delivers it, with default actions.
+ */
 static pid_t clone_joiner(void)
 {
 	struct clone_args args;
+	uint64_t old;
+	pid_t pid;
 
 	memset(&args, 0, sizeof(args));
 	args.exit_signal = SIGCHLD;
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	launch_signals_block_all(&old);
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid != 0)
+		launch_signals_restore(old);
+	return pid;
 }
 
 static void reap(pid_t pid, int *status)
@@ -236,7 +248,10 @@ int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
 	res->warnings = NULL;
 	res->rootless = ctx.rootless;
 	res->note[0] = '\0';
+	res->cmd = NULL;
 	r = exec_validate(opts, err);
+	if (r == 0)
+		res->cmd = opts->spec->process->args[0];
 	if (r == 0)
 		r = exec_join_flags(opts->init_pid, &ctx.join_flags, err);
 	if (r == 0)

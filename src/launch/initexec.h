@@ -20,7 +20,8 @@
 
 /*
  * Copy husk-init into a memfd (MFD_CLOEXEC: it is executed through the fd,
- * which is fine for a static ELF) and seal it against any change.
+ * which is fine for a static ELF), seal it against any change and make it
+ * execute-only (0111; see init_exec_lower_read_caps()).
  * Returns 0 with the fd in *fd_out; or 0 with *fd_out = -1 and `note`
  * explaining why when the host forbids executable memfds
  * (vm.memfd_noexec=2): the caller then executes the workload directly.
@@ -29,12 +30,27 @@
 int init_image_open(int *fd_out, char *note, size_t note_size, struct husk_error *err);
 
 /*
- * Execute husk-init from init_fd with `husk-init [--no-fork] -- args...`
- * and exactly `env`, or, when init_fd < 0, fallback_path itself with args.
- * The signal mask is emptied first: the workload starts with none blocked,
- * whatever husk blocked.  Returns only on failure, with errno set.
+ * Lower CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the effective set
+ * (only when init_fd >= 0), so that the execveat of the 0111 memfd leaves
+ * husk-init non-dumpable from its start.  The capabilities after the exec
+ * are unchanged.  0, or a negative errno with err filled.
  */
-void init_exec(int init_fd, bool no_fork, char *const args[], char *const env[],
+int init_exec_lower_read_caps(int init_fd, struct husk_error *err);
+
+/*
+ * Execute husk-init from init_fd with
+ * `husk-init [--no-fork] [--exec-fd N] -- args...` and exactly `env`, or,
+ * when init_fd < 0, fallback_path itself with args.  exec_fd (or -1) is a
+ * close-on-exec fd whose reader waits for the command's own execve: it is
+ * passed on to husk-init, which closes it when the command's execve
+ * succeeds and writes the errno (an int) there when it fails.  Without
+ * husk-init, the fallback's execve closes it itself.
+ * The signal mask is left as it is (everything blocked, since the clone):
+ * husk-init takes pending signals over and gives the workload an empty
+ * mask.  Only the fallback empties the mask itself, right before its
+ * execve.  Returns only on failure, with errno set.
+ */
+void init_exec(int init_fd, bool no_fork, int exec_fd, char *const args[], char *const env[],
 	       const char *fallback_path);
 
 #endif

@@ -43,6 +43,7 @@ struct child_ctx {
 	int fifo_fd;                /* exec fifo read end, or -1 */
 	char *exec_path;            /* the resolved executable (child only) */
 	int init_fd;                /* sealed memfd holding husk-init, or -1 */
+	int cwd_fd;                 /* .process.cwd, O_PATH, until the chdir; or -1 */
 	bool seccomp_loaded;        /* loaded early (no no_new_privs) */
 	char note[256];             /* sent with READY: worth a debug line */
 };
@@ -61,6 +62,14 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan) __attribute__((
 struct sync_msg;
 /* Move *fd to a CLOEXEC copy at or above min (out of --preserve-fds' range). */
 int launch_fd_move_above(int *fd, int min);
+/*
+ * Block every signal (the kernel keeps SIGKILL and SIGSTOP deliverable) and
+ * return the previous mask in *old; launch_signals_restore() puts it back.
+ * Around a clone, so that the new process is born with all signals blocked
+ * (see clone_child()).
+ */
+void launch_signals_block_all(uint64_t *old);
+void launch_signals_restore(uint64_t old);
 void launch_kill_and_reap(pid_t pid);
 /* A child's ERROR message as our error: "<stage>: <message>". */
 int launch_child_error(const struct sync_msg *msg, struct husk_error *err);
@@ -75,7 +84,8 @@ int launch_ns_clone_flag(enum husk_ns_type type);
 int process_set_rlimits(const struct husk_process *p, struct husk_error *err);
 int process_set_oom_score_adj(const struct husk_process *p, struct husk_error *err);
 int process_set_user(const struct child_ctx *ctx, struct husk_error *err);
-int process_chdir(const struct husk_process *p, struct husk_error *err);
+int process_open_cwd(const struct husk_process *p, int *fd_out, struct husk_error *err);
+int process_chdir(const struct husk_process *p, int *cwd_fd, struct husk_error *err);
 /* PATH lookup of args[0] with process.env's PATH; *out is the path to exec. */
 int process_find_executable(const struct husk_process *p, char **out, struct husk_error *err);
 int process_sysctl(const struct child_ctx *ctx, struct husk_error *err);

@@ -132,13 +132,39 @@ static void plan_close(struct launch_plan *plan)
 }
 
 /*
+ * The raw syscall with the kernel's 64-bit mask: libc wrappers leave out
+ * their own internal signals (glibc 32-33, musl's sigfillset 32-34), and
+ * nothing may slip through here.
+ */
+void launch_signals_block_all(uint64_t *old)
+{
+	uint64_t all = ~UINT64_C(0);
+
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, old, sizeof(all));
+}
+
+void launch_signals_restore(uint64_t old)
+{
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(old));
+}
+
+/*
  * clone3() without a stack behaves like fork(): the child continues here on
  * a copy of our stack.  husk is single-threaded, so that is safe.  Time and
  * cgroup namespaces are unshared by the child later (see child.c).
+ *
+ * The child is born with every signal blocked and keeps them blocked up to
+ * and across its execveat of husk-init, which takes them over (its
+ * signalfd reads what is pending, and forwards it).  As the init of a new
+ * pid namespace with default actions, an unblocked signal from outside
+ * (`husk kill` while the container is created) would be discarded by the
+ * kernel; blocked, it waits, pending across execve, for husk-init.
  */
 static pid_t clone_child(uint64_t flags, int *pidfd)
 {
 	struct clone_args args;
+	uint64_t old;
+	pid_t pid;
 
 	memset(&args, 0, sizeof(args));
 	args.flags = (flags & ~(uint64_t)(CLONE_NEWTIME | CLONE_NEWCGROUP)) | CLONE_PIDFD;
@@ -146,7 +172,11 @@ static pid_t clone_child(uint64_t flags, int *pidfd)
 	/* With CLONE_PARENT the kernel takes the caller's own exit signal
 	 * (SIGCHLD, from our fork) and refuses any other. */
 	args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	launch_signals_block_all(&old);
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid != 0)
+		launch_signals_restore(old);
+	return pid;
 }
 
 /*
@@ -365,6 +395,8 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->sync_fd = -1;
 	res->warnings = NULL;
 	res->rootless = ctx.rootless;
+	res->cmd = opts->spec->process && opts->spec->process->args ? opts->spec->process->args[0]
+								    : NULL;
 	ctx.in_userns = ctx.rootless || running_in_userns();
 	res->note[0] = '\0';
 	if (opts->preserve_fds < 0)
@@ -455,10 +487,14 @@ int launch_wait_exec(struct launch_result *res, struct husk_error *err)
 
 	if (res->sync_fd < 0)
 		return 0;
-	r = sync_recv(res->sync_fd, &msg);
+	r = sync_recv_exec(res->sync_fd, &msg);
 	closep(&res->sync_fd);
 	if (r == 1 && msg.type == SYNC_EXEC_FAILED)
 		return launch_child_error(&msg, err);
+	/* husk-init's own exec of the command failed: the same words as above. */
+	if (r == 1 && msg.type == SYNC_INIT_EXEC_FAILED)
+		return husk_error_set(err, msg.errnum > 0 ? msg.errnum : EIO, "exec \"%s\"",
+				      res->cmd ? res->cmd : "");
 	/* EOF (or an error reading): the exec went through, the fd closed. */
 	return 0;
 }

@@ -171,19 +171,50 @@ int process_set_user(const struct child_ctx *ctx, struct husk_error *err)
 }
 
 /*
- * chdir to .process.cwd inside the new root.  getcwd() afterwards proves the
- * directory is reachable from "/" (the runc CVE-2024-21626 class: a cwd that
- * is really a leaked host directory reads as unreachable).
+ * Open .process.cwd as an O_PATH directory fd, resolved in the container's
+ * root ("/" by now) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS: ".." and
+ * symlinks stay inside, and a /proc magic link (/proc/self/fd/N naming a
+ * host directory, /proc/N/root: the runc CVE-2024-21626 class) is refused
+ * rather than followed.  Done before the seccomp filter can be loaded
+ * (without no_new_privs it is loaded before the uid change), so that the
+ * check needs no syscall the workload's profile may deny (getcwd, say);
+ * process_chdir() lands on the fd later, as the final user.
  */
-int process_chdir(const struct husk_process *p, struct husk_error *err)
+int process_open_cwd(const struct husk_process *p, int *fd_out, struct husk_error *err)
 {
-	char buf[4096];
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd;
 
+	*fd_out = -1;
+	if (root < 0)
+		return husk_error_set(err, errno, "open the container's root");
+	fd = path_open_in_root(root, p->cwd, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd == -ELOOP)
+		return husk_error_setq(err, EPERM, ".process.cwd: \"%s\" is outside the container "
+				       "(it leads through a /proc magic link or a symlink loop)",
+				       p->cwd);
+	if (fd < 0)
+		return husk_error_set(err, -fd, ".process.cwd: open \"%s\"", p->cwd);
+	*fd_out = fd;
+	return 0;
+}
+
+/*
+ * Enter the cwd opened by process_open_cwd(), as the final user: chdir by
+ * name first, so that the kernel checks search permission on every
+ * component for this user, then fchdir to the verified fd, so that we end
+ * up exactly where the check in the root said, whatever the name resolves
+ * to now.  The fd is closed.
+ */
+int process_chdir(const struct husk_process *p, int *cwd_fd, struct husk_error *err)
+{
+	_cleanup_close_ int fd = *cwd_fd;
+
+	*cwd_fd = -1;
 	if (chdir(p->cwd) < 0)
 		return husk_error_set(err, errno, ".process.cwd: chdir \"%s\"", p->cwd);
-	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
-		return husk_error_setq(err, EPERM, ".process.cwd: \"%s\" is outside the container",
-				       p->cwd);
+	if (fchdir(fd) < 0)
+		return husk_error_set(err, errno, ".process.cwd: fchdir to \"%s\"", p->cwd);
 	return 0;
 }
 

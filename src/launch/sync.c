@@ -157,6 +157,34 @@ int sync_recv(int fd, struct sync_msg *msg)
 	return r;
 }
 
+int sync_recv_exec(int fd, struct sync_msg *msg)
+{
+	int32_t errnum;
+
+	for (;;) {
+		ssize_t n = recv(fd, msg, sizeof(*msg), 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		if (n == (ssize_t)sizeof(errnum)) {
+			memcpy(&errnum, msg, sizeof(errnum));
+			memset(msg, 0, sizeof(*msg));
+			msg->type = SYNC_INIT_EXEC_FAILED;
+			msg->errnum = errnum;
+			return 1;
+		}
+		if (n != (ssize_t)sizeof(*msg))
+			return -EPROTO;
+		msg->stage[sizeof(msg->stage) - 1] = '\0';
+		msg->msg[sizeof(msg->msg) - 1] = '\0';
+		return 1;
+	}
+}
+
 int sync_peek(int fd, struct sync_msg *msg)
 {
 	for (;;) {

@@ -15,7 +15,10 @@
  *                                      .linux.seccomp.listenerPath
  *   parent -> child   SYNC_SECCOMP_DONE the agent has it; go on
  *
- * The child's end is O_CLOEXEC, so a successful execve reads as EOF.
+ * The child's end is O_CLOEXEC, so a successful execve reads as EOF.  A
+ * `husk exec` process hands its end on to husk-init as --exec-fd instead:
+ * EOF then means the command itself was exec'd, and a failed exec of the
+ * command arrives as a bare int errno (see sync_recv_exec()).
  */
 
 #include <stdint.h>
@@ -29,6 +32,7 @@ enum sync_type {
 	SYNC_EXEC_FAILED,
 	SYNC_SECCOMP_FD,
 	SYNC_SECCOMP_DONE,
+	SYNC_INIT_EXEC_FAILED,      /* never sent: what sync_recv_exec() makes of husk-init's int */
 };
 
 struct sync_msg {
@@ -53,6 +57,13 @@ int sync_send_fd(int fd, enum sync_type type, int payload_fd);
  * (O_CLOEXEC), or -1.  Anything more than one fd is closed and -EPROTO.
  */
 int sync_recv_fd(int fd, struct sync_msg *msg, int *payload_fd);
+/*
+ * The last read on a sync socket, after READY: 0 on EOF (the exec went
+ * through), 1 on a message (EXEC_FAILED), or 1 with type
+ * SYNC_INIT_EXEC_FAILED and errnum set when husk-init wrote its errno on
+ * --exec-fd; -errno on failure.
+ */
+int sync_recv_exec(int fd, struct sync_msg *msg);
 /* Wait for the next message and read it without taking it (as sync_recv()). */
 int sync_peek(int fd, struct sync_msg *msg);
 

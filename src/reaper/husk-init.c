@@ -2,7 +2,7 @@
 /*
  * husk-init — the container's PID 1.
  *
- *   husk-init [--no-fork] [--pgroup] -- /path/to/workload [ARGS...]
+ *   husk-init [--no-fork] [--pgroup] [--exec-fd N] -- /path/to/workload [ARGS...]
  *
  * husk execs this small static program (built with musl, linking nothing of
  * husk) from a sealed memfd as the last step of container setup.  It forks;
@@ -14,7 +14,11 @@
  *
  * With --no-fork it just execs the workload in its own place (`husk exec`,
  * `--no-init`).  With --pgroup the workload gets its own process group and
- * signals go to the whole group.
+ * signals go to the whole group.  With --exec-fd N, fd N (inherited from
+ * husk) is made close-on-exec at once: the workload's successful execve
+ * closes it, and a failed one writes its errno there (a native int, in one
+ * write) instead of printing, so that husk, reading the other end, learns
+ * exactly when the workload runs or why it cannot (`husk exec --detach`).
  *
  * Shape: phases in main(), each a short function.  Before the supervision
  * loop starts a failure ends husk-init with a message (the container is not
@@ -23,12 +27,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -74,20 +80,23 @@ __attribute__((noreturn)) static void bail(const char *what)
 }
 
 /*
- * Block every signal except the synchronous fault signals, and keep the mask
- * we were started with in *orig for the workload.  This is the first thing
- * husk-init does: from here on a signal sent to the container cannot kill
- * PID 1 by its default action; it waits to be read from the signalfd and
- * forwarded.  The set is filled by hand rather than with sigfillset(), which
- * in musl leaves out the libc-internal real-time signals 32-34 — and glibc's
- * SIGRTMIN is 34, so `husk kill ID RTMIN` must be forwarded, not kill us.
+ * Block every signal except the synchronous fault signals.  This is the
+ * first thing husk-init does: from here on a signal sent to the container
+ * cannot kill PID 1 by its default action; it waits to be read from the
+ * signalfd and forwarded.  husk starts us with everything blocked already,
+ * so a signal sent before we ran is pending, not lost: the signalfd reads
+ * it like any other.  The mask we were started with is not kept: the
+ * workload gets an empty one (exec_workload()).  The set is filled by hand
+ * rather than with sigfillset(), which in musl leaves out the libc-internal
+ * real-time signals 32-34 — and glibc's SIGRTMIN is 34, so `husk kill ID
+ * RTMIN` must be forwarded, not kill us.
  */
-static void block_signals(sigset_t *blocked, sigset_t *orig)
+static void block_signals(sigset_t *blocked)
 {
 	memset(blocked, 0xff, sizeof(*blocked));
 	for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
 		sigdelset(blocked, fault_signals[i]);
-	if (sigprocmask(SIG_SETMASK, blocked, orig) < 0)
+	if (sigprocmask(SIG_SETMASK, blocked, NULL) < 0)
 		bail("sigprocmask");
 }
 
@@ -114,23 +123,43 @@ static void reset_signal_dispositions(void)
 }
 
 /*
- * Run the workload in this process: default signal actions, the original
- * mask, LISTEN_PID pointing at this pid, then execve with PATH lookup.  The
- * environment is exactly the one husk-init received (process.env); nothing
- * is added.  Never returns: on failure it says why and exits 127 (no such
+ * Hand a failed exec's errno to husk through --exec-fd: one write of a
+ * native int.  MSG_NOSIGNAL, since the mask is already the workload's and a
+ * reader that went away must not turn into a SIGPIPE death; a pipe (not a
+ * socket) gets a plain write.  False when nobody could be told.
+ */
+static bool report_exec_errno(int fd, int err)
+{
+	ssize_t n = send(fd, &err, sizeof(err), MSG_NOSIGNAL);
+
+	if (n < 0 && errno == ENOTSOCK)
+		n = write(fd, &err, sizeof(err));
+	return n == (ssize_t)sizeof(err);
+}
+
+/*
+ * Run the workload in this process: default signal actions, an empty mask
+ * (whatever husk or its caller had blocked: a signal still pending meets
+ * its default action now), LISTEN_PID pointing at this pid, then execve
+ * with PATH lookup.  The environment is exactly the one husk-init received
+ * (process.env); nothing is added.  Never returns: on failure it says why
+ * (on exec_fd when there is one, else on stderr) and exits 127 (no such
  * file) or 126 (cannot be executed), as a shell would.
  */
-__attribute__((noreturn)) static void exec_workload(char **argv, const sigset_t *orig)
+__attribute__((noreturn)) static void exec_workload(char **argv, int exec_fd)
 {
 	char listen_pid[REAPER_LISTEN_PID_BUF];
+	sigset_t none;
 	int err;
 
 	reset_signal_dispositions();
-	sigprocmask(SIG_SETMASK, orig, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	reaper_env_set_listen_pid(environ, getpid(), listen_pid);
 	reaper_execvpe(argv[0], argv, environ);
 	err = errno;
-	say("exec \"", argv[0], "\": ", strerror(err), NULL);
+	if (exec_fd < 0 || !report_exec_errno(exec_fd, err))
+		say("exec \"", argv[0], "\": ", strerror(err), NULL);
 	_exit(reaper_exec_failure_code(err));
 }
 
@@ -283,21 +312,25 @@ static int supervise(int sfd, pid_t workload, bool pgroup)
 int main(int argc, char **argv)
 {
 	struct reaper_options opts;
-	sigset_t blocked, orig;
+	sigset_t blocked;
 	const char *why, *arg;
 	pid_t workload;
 	int sfd;
 
-	block_signals(&blocked, &orig);
+	block_signals(&blocked);
 	if (reaper_parse_args(argc, argv, &opts, &why, &arg) < 0) {
 		say(why, arg ? " \"" : "", arg ? arg : "", arg ? "\"" : "",
-		    " (usage: husk-init [--no-fork] [--pgroup] -- COMMAND [ARG...])", NULL);
+		    " (usage: husk-init [--no-fork] [--pgroup] [--exec-fd N] -- COMMAND [ARG...])",
+		    NULL);
 		return REAPER_EXIT_SETUP;
 	}
+	/* Closed by the workload's execve, so that its reader sees EOF then. */
+	if (opts.exec_fd >= 0 && fcntl(opts.exec_fd, F_SETFD, FD_CLOEXEC) < 0)
+		bail("--exec-fd");
 	if (prctl(PR_SET_DUMPABLE, 0UL, 0UL, 0UL, 0UL) < 0)
 		bail("prctl(PR_SET_DUMPABLE)");
 	if (opts.no_fork)
-		exec_workload(opts.argv, &orig);
+		exec_workload(opts.argv, opts.exec_fd);
 
 	prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL);
 	sfd = signalfd(-1, &blocked, SFD_CLOEXEC);
@@ -308,7 +341,7 @@ int main(int argc, char **argv)
 		bail("fork");
 	if (workload == 0) {
 		child_take_terminal(opts.pgroup);
-		exec_workload(opts.argv, &orig);
+		exec_workload(opts.argv, opts.exec_fd);
 	}
 
 	/* Also from this side, so a signal forwarded before the child ran

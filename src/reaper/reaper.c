@@ -15,8 +15,25 @@
 
 #include "reaper.h"
 
+/* A decimal fd number for --exec-fd: 0 .. INT_MAX, nothing else. */
+static int parse_fd(const char *s)
+{
+	long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > INT_MAX)
+			return -1;
+	}
+	return (int)v;
+}
+
 /*
- * Parse `husk-init [--no-fork] [--pgroup] -- CMD [ARGS...]`.
+ * Parse `husk-init [--no-fork] [--pgroup] [--exec-fd N] -- CMD [ARGS...]`.
  *
  * Options are only read before the mandatory "--"; everything after it is
  * the workload's, so a workload argument that looks like one of our options
@@ -31,7 +48,7 @@ int reaper_parse_args(int argc, char **argv, struct reaper_options *opts, const 
 {
 	int i;
 
-	*opts = (struct reaper_options){ 0 };
+	*opts = (struct reaper_options){ .exec_fd = -1 };
 	*arg = NULL;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
@@ -40,6 +57,13 @@ int reaper_parse_args(int argc, char **argv, struct reaper_options *opts, const 
 			opts->no_fork = true;
 		} else if (strcmp(argv[i], "--pgroup") == 0) {
 			opts->pgroup = true;
+		} else if (strcmp(argv[i], "--exec-fd") == 0) {
+			if (i + 1 >= argc || (opts->exec_fd = parse_fd(argv[i + 1])) < 0) {
+				*why = "--exec-fd needs a file descriptor number";
+				*arg = i + 1 < argc ? argv[i + 1] : NULL;
+				return -1;
+			}
+			i++;
 		} else {
 			*why = argv[i][0] == '-' ? "unknown option"
 						 : "missing \"--\" before the command";

@@ -30,6 +30,7 @@
 struct reaper_options {
 	bool no_fork;	    /* --no-fork: exec the workload in place */
 	bool pgroup;	    /* --pgroup: workload in its own group, signals go to the group */
+	int exec_fd;	    /* --exec-fd N: report a failed exec of the workload there; -1 */
 	char **argv;	    /* the workload's argv, NULL-terminated, argv[0] is the path */
 };
 

@@ -272,6 +272,74 @@ HTEST(attacks, cwd_through_a_leaked_fd_stays_inside)
 }
 
 /*
+ * A magic link as the cwd is refused outright, with a message that says
+ * why, by run and by exec: the cwd is resolved in the root without
+ * following /proc magic links (not followed and then checked).
+ */
+HTEST(attacks, cwd_through_a_magic_link_is_refused)
+{
+	static const char *const links[] = { "/proc/self/cwd", "/proc/self/root/etc",
+					     "/proc/1/root", "/proc/self/fd/0/.." };
+	struct hres r = { 0 };
+
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		char *text = bundle_config_text(c, &(struct bundle_cfg){
+			.args = ARGS("/bin/true"), .cwd = links[i] });
+		atk_run_text(c, &r, text);
+		assert_husk_fails(&r);
+		assert_contains(r.err, "is outside the container");
+		assert_contains(r.err, links[i]);
+		free(text);
+	}
+	char *text = bundle_config_text(c, &(struct bundle_cfg){ .args = ARGS("sleep", "100") });
+	atk_write_config(c, text);
+	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	HUSK(c, &r, "exec", "--cwd", "/proc/1/root/etc", c->id, "/bin/true");
+	assert_husk_fails(&r);
+	assert_contains(r.err, "\"/proc/1/root/etc\" is outside the container");
+	free(text);
+	hres_free(&r);
+}
+
+/*
+ * Without no_new_privs the seccomp filter is loaded before the uid change,
+ * so before the cwd is entered.  A profile that denies getcwd (the OCI
+ * runtime-tools linux_seccomp test does) must not make husk take the cwd
+ * for one outside the container: the workload runs, in its cwd, and
+ * getcwd really is denied to it.  The same for exec.
+ */
+HTEST(attacks, cwd_check_survives_a_profile_denying_getcwd)
+{
+	static const char profile[] =
+		"{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+		"[\"getcwd\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1}]}";
+	struct hres r = { 0 };
+	char *text = bundle_config_text(c, &(struct bundle_cfg){
+		.args = ARGS("/bin/sh", "-c", "readlink /proc/self/cwd; busybox pwd || echo denied"),
+		.cwd = "/etc" });
+
+	atk_replace(&text, "noNewPrivileges", "false");
+	atk_add_member(&text, "linux", "seccomp", profile);
+	atk_run_ok(c, &r, text);
+	cr_assert_str_eq(r.out, "/etc\ndenied\n", "stdout:\n%s\nstderr: %s", r.out, r.err);
+
+	free(text);
+	text = bundle_config_text(c, &(struct bundle_cfg){ .args = ARGS("sleep", "100"),
+							   .cwd = "/etc" });
+	atk_replace(&text, "noNewPrivileges", "false");
+	atk_add_member(&text, "linux", "seccomp", profile);
+	atk_write_config(c, text);
+	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	HUSK(c, &r, "exec", "--cwd", "/usr", c->id, "readlink", "/proc/self/cwd");
+	assert_husk_ok(&r);
+	cr_assert_str_eq(r.out, "/usr\n");
+	free(text);
+	hres_free(&r);
+}
+
+/*
  * The image points the cwd at the host through symlinks (relative, climbing
  * with "..", and absolute).  The host directory holds a marker; the cwd
  * must be refused or be a directory of the container (without it).

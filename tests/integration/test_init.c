@@ -100,6 +100,38 @@ HTEST(init, orphan_storm_leaves_no_zombies)
 	hres_free(&r);
 }
 
+/*
+ * The container process runs with every signal blocked until husk-init
+ * takes over; the workload (forked, or exec'd in place with --no-init) and
+ * an exec'd command still start with none blocked and none ignored.
+ */
+/* grep itself, not a shell: busybox sh ignores SIGQUIT when it is PID 1. */
+#define SIGNAL_STATE "grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"
+#define NO_SIGNAL_STATE "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
+
+HTEST(init, workload_starts_with_no_signal_blocked)
+{
+	struct hres r = { 0 };
+	const char *id = hctx_new_id(c);
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS(SIGNAL_STATE) });
+	HUSK(c, &r, "run", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	cr_assert_str_eq(r.out, NO_SIGNAL_STATE);
+	HUSK(c, &r, "run", "--no-init", "--bundle", c->bundle, id);
+	assert_husk_ok(&r);
+	cr_assert_str_eq(r.out, NO_SIGNAL_STATE, "--no-init");
+
+	const char *running = hctx_new_id(c);
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("sleep", "100") });
+	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, running);
+	assert_husk_ok(&r);
+	HUSK(c, &r, "exec", running, SIGNAL_STATE);
+	assert_husk_ok(&r);
+	cr_assert_str_eq(r.out, NO_SIGNAL_STATE, "exec");
+	hres_free(&r);
+}
+
 #define PID1_SCRIPT "echo $$; ps -o args"
 
 static void assert_workload_is_pid1(const struct hres *r)

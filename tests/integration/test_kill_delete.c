@@ -55,6 +55,30 @@ static char *kill_trapping_workload(struct hctx *c, const char *traps, const cha
 }
 
 /*
+ * A TERM sent while the container is created is not lost: the container
+ * process keeps signals blocked from its birth across the exec of
+ * husk-init, which finds the TERM pending and forwards it.  (Unblocked,
+ * the kernel would discard it: the process is its pid namespace's init
+ * with default actions.)  `sleep 100` then dies at once, and the
+ * container stops.
+ */
+HTEST(kill, term_while_created_reaches_the_workload)
+{
+	struct hres r = { 0 };
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("sleep", "100") });
+	HUSK(c, &r, "create", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	HUSK(c, &r, "kill", c->id, "TERM");
+	assert_husk_ok(&r);
+	HUSK(c, &r, "start", c->id);
+	assert_husk_ok(&r);
+	cr_assert(wait_status(c, c->id, "stopped", 5000),
+		  "the TERM sent before start was lost: the container runs on");
+	hres_free(&r);
+}
+
+/*
  * The default signal is TERM.  The workload traps it: a namespace's init
  * without a handler would ignore TERM (and so would `sleep` as PID 1).
  */

@@ -93,6 +93,32 @@ Test(reaper_args, errors_name_the_problem)
 	cr_assert_not_null(strstr(why, "no command"));
 }
 
+/* --exec-fd takes a decimal fd number; absent, it is -1. */
+Test(reaper_args, exec_fd)
+{
+	char *argv[] = { "husk-init", "--no-fork", "--exec-fd", "7", "--", "sh", NULL };
+	char *plain[] = { "husk-init", "--", "sh", NULL };
+	char *missing[] = { "husk-init", "--exec-fd", NULL };
+	char *bad[] = { "husk-init", "--exec-fd", "7x", "--", "sh", NULL };
+	char *huge[] = { "husk-init", "--exec-fd", "99999999999", "--", "sh", NULL };
+	struct reaper_options o;
+	const char *why, *arg;
+
+	cr_assert_eq(reaper_parse_args(ARGC(argv), argv, &o, &why, &arg), 0);
+	cr_assert_eq(o.exec_fd, 7);
+	cr_assert(o.no_fork);
+	cr_assert_str_eq(o.argv[0], "sh");
+	cr_assert_eq(reaper_parse_args(ARGC(plain), plain, &o, &why, &arg), 0);
+	cr_assert_eq(o.exec_fd, -1);
+
+	cr_assert_eq(reaper_parse_args(ARGC(missing), missing, &o, &why, &arg), -1);
+	cr_assert_not_null(strstr(why, "--exec-fd"));
+	cr_assert_null(arg);
+	cr_assert_eq(reaper_parse_args(ARGC(bad), bad, &o, &why, &arg), -1);
+	cr_assert_str_eq(arg, "7x");
+	cr_assert_eq(reaper_parse_args(ARGC(huge), huge, &o, &why, &arg), -1);
+}
+
 /* ---- exit codes ---------------------------------------------------------- */
 
 /* The wait status of a real child that exits with code, or kills itself with sig. */

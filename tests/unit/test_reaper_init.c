@@ -95,6 +95,62 @@ Test(reaper_init, exec_not_executable_is_126, .init = make_tmp, .fini = remove_t
 	expect_exec_failure(path, 126, "Exec format error");
 }
 
+/* ---- --exec-fd ------------------------------------------------------------ */
+
+#define EXEC_FD 9
+static int exec_fd_wr = -1;
+
+/* In the child: the pipe's write end becomes fd 9, inherited by husk-init. */
+static void exec_fd_prep(void)
+{
+	if (dup2(exec_fd_wr, EXEC_FD) < 0)
+		_exit(98);
+}
+
+/*
+ * Run `husk-init [--no-fork] --exec-fd 9 -- cmd`; return the exit code and
+ * what fd 9's reader got: -1 for EOF, else the int errno husk-init wrote.
+ */
+static int run_exec_fd(bool no_fork, const char *cmd, int *got, char *err, size_t errsize)
+{
+	char *fork_args[] = { "--exec-fd", "9", "--", (char *)cmd, NULL };
+	char *nofork_args[] = { "--no-fork", "--exec-fd", "9", "--", (char *)cmd, NULL };
+	int pipefd[2], code, value;
+	ssize_t n;
+
+	cr_assert_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	exec_fd_wr = pipefd[1];
+	code = init_run(no_fork ? nofork_args : fork_args, test_env(), exec_fd_prep, NULL, 0, err,
+			errsize);
+	close(pipefd[1]);
+	n = read(pipefd[0], &value, sizeof(value));
+	close(pipefd[0]);
+	cr_assert(n == 0 || n == (ssize_t)sizeof(value), "read %zd bytes from the exec fd", n);
+	*got = n == 0 ? -1 : value;
+	return code;
+}
+
+/*
+ * With --exec-fd the exec failure goes to the fd (not stderr), in both
+ * modes; a workload that runs leaves the reader an EOF and nothing else.
+ */
+Test(reaper_init, exec_fd_reports_the_errno, .timeout = 20)
+{
+	char err[512];
+	int got;
+
+	for (int no_fork = 0; no_fork < 2; no_fork++) {
+		cr_expect_eq(run_exec_fd(no_fork, "/nonexistent/workload", &got, err, sizeof(err)),
+			     127);
+		cr_expect_eq(got, ENOENT);
+		cr_expect_str_eq(err, "");
+		cr_expect_eq(run_exec_fd(no_fork, "/etc/passwd", &got, err, sizeof(err)), 126);
+		cr_expect_eq(got, EACCES);
+		cr_expect_eq(run_exec_fd(no_fork, "/bin/true", &got, err, sizeof(err)), 0);
+		cr_expect_eq(got, -1, "no errno for a workload that ran");
+	}
+}
+
 /* A command without '/' is looked up in the workload's PATH. */
 Test(reaper_init, path_lookup, .timeout = 20)
 {
@@ -179,34 +235,35 @@ Test(reaper_init, no_fork_execs_in_place, .timeout = 20)
 
 /* ---- the state of the workload and of PID 1 ------------------------------ */
 
-static void block_usr2_ignore_pipe_hup(void)
+/* As husk starts husk-init: every signal blocked; and a caller's SIG_IGN. */
+static void block_all_ignore_pipe_hup(void)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR2);
+	memset(&set, 0xff, sizeof(set));
 	sigprocmask(SIG_SETMASK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 }
 
 /*
- * The workload gets the signal mask husk-init was started with (here only
- * SIGUSR2 blocked), not husk-init's own, and no inherited SIG_IGN.
+ * The workload starts with an empty signal mask, whatever husk-init was
+ * started with (husk starts it with everything blocked), and no inherited
+ * SIG_IGN.
  */
 Test(reaper_init, workload_signal_state, .timeout = 20)
 {
 	char *args[] = { "--", "/bin/grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status", NULL };
 	char *nofork[] = { "--no-fork", "--", "/bin/grep", "-E", "^Sig(Blk|Ign)",
 			   "/proc/self/status", NULL };
-	const char *want = "SigBlk:\t0000000000000800\nSigIgn:\t0000000000000000\n";
+	const char *want = "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n";
 	char out[256];
 
-	cr_assert_eq(init_run(args, test_env(), block_usr2_ignore_pipe_hup, out, sizeof(out),
+	cr_assert_eq(init_run(args, test_env(), block_all_ignore_pipe_hup, out, sizeof(out),
 			      NULL, 0),
 		     0);
 	cr_assert_str_eq(out, want);
-	cr_assert_eq(init_run(nofork, test_env(), block_usr2_ignore_pipe_hup, out, sizeof(out),
+	cr_assert_eq(init_run(nofork, test_env(), block_all_ignore_pipe_hup, out, sizeof(out),
 			      NULL, 0),
 		     0);
 	cr_assert_str_eq(out, want);
