@@ -81,7 +81,7 @@ static const struct field fields[] = {
 	R_ALL(".mounts[].gidMappings", LAUNCH "mounts.c", "idmapped mounts are not supported"),
 
 	/* .process: the terminal is refused when true (false is what husk does). */
-	R(".process.terminal", LAUNCH "launch.c", "terminals are \"\n\t\t\t\t       \"not supported"),
+	R(".process.terminal", LAUNCH "launch.c", ".process.terminal: terminals are"),
 	N_ALL(".process.consoleSize", ".process.consoleSize (no terminal)"),
 	A(".process.user.uid", LAUNCH "process.c", "u->uid"),
 	A(".process.user.gid", LAUNCH "process.c", "u->gid"),
@@ -400,9 +400,9 @@ static bool holds(const struct jnode *v, const char *path, const char *want)
 		return false;
 	for (const struct jnode *m = v->u.kids.first;
 	     m && (v->type == JT_OBJECT || v->type == JT_ARRAY); m = m->next) {
-		_cleanup_free_ char *sub = v->type == JT_ARRAY
-						   ? xasprintf("%s[]", path)
-						   : xasprintf("%s.%.*s", path, (int)m->key_len, m->key);
+		_cleanup_free_ char *sub =
+			v->type == JT_ARRAY ? xasprintf("%s[]", path)
+					    : xasprintf("%s.%.*s", path, (int)m->key_len, m->key);
 		if (holds(m, sub, want))
 			return true;
 	}
@@ -593,8 +593,8 @@ static void check_field(const struct field *f)
 				  f->path, err.msg);
 		} else {
 			/* Refused while the container is built: the file says so. */
-			cr_expect(file_says(f->file, f->token), "%s: %s does not refuse it (\"%s\")",
-				  f->path, f->file, f->token);
+			cr_expect(file_says(f->file, f->token),
+				  "%s: %s does not refuse it (\"%s\")", f->path, f->file, f->token);
 		}
 		break;
 	}
