@@ -70,40 +70,40 @@ static void add_count(struct unapplied *u, const char *path, size_t n, const cha
 		add(u, "%s (%zu %s)", path, n, plural(n, one, many));
 }
 
-#define ADD_IF(u, cond, path)                                                          \
-	do {                                                                           \
-		if (cond)                                                              \
-			add((u), "%s", (path));                                       \
-	} while (0)
+static void add_if(struct unapplied *u, bool cond, const char *path)
+{
+	if (cond)
+		add(u, "%s", path);
+}
 
 static void memory_items(struct unapplied *u, const struct husk_memory *m)
 {
 	if (!m)
 		return;
-	ADD_IF(u, m->limit.set, ".linux.resources.memory.limit");
-	ADD_IF(u, m->reservation.set, ".linux.resources.memory.reservation");
-	ADD_IF(u, m->swap.set, ".linux.resources.memory.swap");
-	ADD_IF(u, m->kernel.set, ".linux.resources.memory.kernel");
-	ADD_IF(u, m->kernel_tcp.set, ".linux.resources.memory.kernelTCP");
-	ADD_IF(u, m->swappiness.set, ".linux.resources.memory.swappiness");
-	ADD_IF(u, m->disable_oom_killer.set, ".linux.resources.memory.disableOOMKiller");
-	ADD_IF(u, m->use_hierarchy.set, ".linux.resources.memory.useHierarchy");
-	ADD_IF(u, m->check_before_update.set, ".linux.resources.memory.checkBeforeUpdate");
+	add_if(u, m->limit.set, ".linux.resources.memory.limit");
+	add_if(u, m->reservation.set, ".linux.resources.memory.reservation");
+	add_if(u, m->swap.set, ".linux.resources.memory.swap");
+	add_if(u, m->kernel.set, ".linux.resources.memory.kernel");
+	add_if(u, m->kernel_tcp.set, ".linux.resources.memory.kernelTCP");
+	add_if(u, m->swappiness.set, ".linux.resources.memory.swappiness");
+	add_if(u, m->disable_oom_killer.set, ".linux.resources.memory.disableOOMKiller");
+	add_if(u, m->use_hierarchy.set, ".linux.resources.memory.useHierarchy");
+	add_if(u, m->check_before_update.set, ".linux.resources.memory.checkBeforeUpdate");
 }
 
 static void cpu_items(struct unapplied *u, const struct husk_cpu *c)
 {
 	if (!c)
 		return;
-	ADD_IF(u, c->shares.set, ".linux.resources.cpu.shares");
-	ADD_IF(u, c->quota.set, ".linux.resources.cpu.quota");
-	ADD_IF(u, c->burst.set, ".linux.resources.cpu.burst");
-	ADD_IF(u, c->period.set, ".linux.resources.cpu.period");
-	ADD_IF(u, c->realtime_runtime.set, ".linux.resources.cpu.realtimeRuntime");
-	ADD_IF(u, c->realtime_period.set, ".linux.resources.cpu.realtimePeriod");
-	ADD_IF(u, c->cpus, ".linux.resources.cpu.cpus");
-	ADD_IF(u, c->mems, ".linux.resources.cpu.mems");
-	ADD_IF(u, c->idle.set, ".linux.resources.cpu.idle");
+	add_if(u, c->shares.set, ".linux.resources.cpu.shares");
+	add_if(u, c->quota.set, ".linux.resources.cpu.quota");
+	add_if(u, c->burst.set, ".linux.resources.cpu.burst");
+	add_if(u, c->period.set, ".linux.resources.cpu.period");
+	add_if(u, c->realtime_runtime.set, ".linux.resources.cpu.realtimeRuntime");
+	add_if(u, c->realtime_period.set, ".linux.resources.cpu.realtimePeriod");
+	add_if(u, c->cpus, ".linux.resources.cpu.cpus");
+	add_if(u, c->mems, ".linux.resources.cpu.mems");
+	add_if(u, c->idle.set, ".linux.resources.cpu.idle");
 }
 
 static void block_io_items(struct unapplied *u, const struct husk_block_io *b)
@@ -117,8 +117,8 @@ static void block_io_items(struct unapplied *u, const struct husk_block_io *b)
 
 	if (!b)
 		return;
-	ADD_IF(u, b->weight.set, ".linux.resources.blockIO.weight");
-	ADD_IF(u, b->leaf_weight.set, ".linux.resources.blockIO.leafWeight");
+	add_if(u, b->weight.set, ".linux.resources.blockIO.weight");
+	add_if(u, b->leaf_weight.set, ".linux.resources.blockIO.leafWeight");
 	add_count(u, ".linux.resources.blockIO.weightDevice", b->n_weight_device, "device",
 		  "devices");
 	for (int k = 0; k < 4; k++)
@@ -133,18 +133,18 @@ static void cgroup_items(struct unapplied *u, const struct husk_linux *lx)
 	if (r) {
 		memory_items(u, r->memory);
 		cpu_items(u, r->cpu);
-		ADD_IF(u, r->pids_limit.set, ".linux.resources.pids.limit");
+		add_if(u, r->pids_limit.set, ".linux.resources.pids.limit");
 		block_io_items(u, r->block_io);
 		add_count(u, ".linux.resources.hugepageLimits", r->n_hugepage_limits, "limit",
 			  "limits");
-		ADD_IF(u, r->net_class_id.set, ".linux.resources.network.classID");
+		add_if(u, r->net_class_id.set, ".linux.resources.network.classID");
 		add_count(u, ".linux.resources.network.priorities", r->n_net_priorities,
 			  "interface", "interfaces");
 		add_count(u, ".linux.resources.rdma", r->n_rdma, "device", "devices");
 		add_count(u, ".linux.resources.unified", r->n_unified, "file", "files");
 		add_count(u, ".linux.resources.devices", r->n_devices, "rule", "rules");
 	}
-	ADD_IF(u, lx->cgroups_path, ".linux.cgroupsPath");
+	add_if(u, lx->cgroups_path, ".linux.cgroupsPath");
 	u->cgroups = strv_length(u->items) > before;
 }
 
@@ -188,9 +188,9 @@ static void process_items(struct unapplied *u, const struct husk_process *p)
 {
 	if (!p)
 		return;
-	ADD_IF(u, p->has_console_size && !p->terminal, ".process.consoleSize (no terminal)");
-	ADD_IF(u, p->user.username, ".process.user.username (Windows only)");
-	ADD_IF(u, p->command_line, ".process.commandLine (Windows only)");
+	add_if(u, p->has_console_size && !p->terminal, ".process.consoleSize (no terminal)");
+	add_if(u, p->user.username, ".process.user.username (Windows only)");
+	add_if(u, p->command_line, ".process.commandLine (Windows only)");
 }
 
 /* "not applied (cgroups and hooks are not implemented yet): a, b, c" */
@@ -241,9 +241,9 @@ char *spec_exec_unapplied(const struct husk_process *p)
 	process_items(&u, p);
 	/* husk exec joins the container and narrows its privileges, but has no
 	 * scheduling stage (the container's process sets these at create). */
-	ADD_IF(&u, p->scheduler, ".process.scheduler (husk exec)");
-	ADD_IF(&u, p->io_priority, ".process.ioPriority (husk exec)");
-	ADD_IF(&u, p->exec_cpu_affinity, ".process.execCPUAffinity (husk exec)");
+	add_if(&u, p->scheduler, ".process.scheduler (husk exec)");
+	add_if(&u, p->io_priority, ".process.ioPriority (husk exec)");
+	add_if(&u, p->exec_cpu_affinity, ".process.execCPUAffinity (husk exec)");
 	return unapplied_line(&u);
 }
 
