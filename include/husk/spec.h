@@ -402,6 +402,24 @@ int spec_load(const char *bundle, struct husk_spec **out, struct husk_error *err
 int spec_parse_process(const char *json, size_t len, const char *name,
 		       struct husk_process **out, struct husk_error *err);
 
+/*
+ * What this husk reads but does not do (src/spec/unapplied.c).
+ *
+ * spec_unapplied(): one line for a notice, naming by JSON path each field
+ * that is not applied yet (cgroup limits, cgroupsPath, hooks) or means
+ * nothing on Linux, grouped so it stays short ("not applied (cgroups and
+ * hooks are not implemented yet): .linux.resources.pids.limit,
+ * .linux.resources.devices (12 rules), .hooks.prestart[0] (/usr/bin/x)");
+ * NULL when everything applies.  Malloc'ed.
+ * spec_exec_unapplied(): the same for the process `husk exec` runs.
+ * spec_check_supported(): -EOPNOTSUPP/-EINVAL naming the first field whose
+ * effect husk cannot give and a workload would rely on (.linux.intelRdt,
+ * .linux.netDevices, .linux.memoryPolicy, .linux.personality.flags).
+ */
+char *spec_unapplied(const struct husk_spec *spec);
+char *spec_exec_unapplied(const struct husk_process *p);
+int spec_check_supported(const struct husk_spec *spec, struct husk_error *err);
+
 void spec_free(struct husk_spec *spec);
 void spec_process_free(struct husk_process *p);
 static inline void spec_freep(struct husk_spec **s)

@@ -126,6 +126,7 @@ static int create_in_dir(const struct global_opts *g, const struct create_opts *
 			 const struct husk_spec *spec, struct created *c, struct husk_error *err)
 {
 	_cleanup_close_ int fifo_fd = -1;
+	_cleanup_free_ char *unapplied = NULL;
 	int r;
 
 	r = exec_fifo_create(&c->dir, &fifo_fd, err);
@@ -151,6 +152,9 @@ static int create_in_dir(const struct global_opts *g, const struct create_opts *
 		return r;
 	if (c->res.note[0])
 		log_debug("%s", c->res.note);
+	unapplied = spec_unapplied(spec);
+	if (unapplied)
+		log_warn("%s", unapplied);
 	/* Our copy of the read end must go: start detects a dead container by
 	 * finding no reader left. */
 	closep(&fifo_fd);
@@ -182,6 +186,8 @@ int create_container(const struct global_opts *g, const struct create_opts *o, c
 	if (!bundle)
 		return husk_error_set(err, errno, "bundle %s", b);
 	r = spec_load(bundle, &spec, err);
+	if (r == 0)
+		r = spec_check_supported(spec, err);
 	if (r < 0)
 		return r;
 	rootfs = rootfs_path(spec, bundle, err);

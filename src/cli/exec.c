@@ -326,6 +326,7 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 {
 	_cleanup_spec_ struct husk_spec *spec = NULL;
 	_cleanup_free_ char *bundle = NULL;
+	_cleanup_free_ char *unapplied = NULL;
 	_cleanup_close_ int pidfd = -1;
 	_cleanup_close_ int sfd = -1;
 	struct launch_result res;
@@ -359,6 +360,9 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 		return r;
 	if (res.note[0])
 		log_debug("%s", res.note);
+	unapplied = spec_exec_unapplied(spec->process);
+	if (unapplied)
+		log_warn("%s", unapplied);
 	if (launch_wait_exec(&res, err) < 0)
 		return exec_not_run(res.pid, err);
 	if (o->pid_file && (r = cli_write_pid_file(o->pid_file, res.pid, err)) < 0) {

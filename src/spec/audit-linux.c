@@ -177,27 +177,81 @@ static void check_sysctl(struct audit_ctx *c)
 	}
 }
 
+/* Where the fixes point while husk has no cgroups: a limit from outside it. */
+#define LIMIT_OUTSIDE(prop)                                                            \
+	"; until husk applies cgroup limits, put one on husk itself (systemd-run --user "  \
+	"--scope -p " prop "=... husk run ...) or run the config with crun or runc"
+
+/* The cpu fields that would limit or weigh the workload, as JSON paths. */
+static char *cpu_limits_set(const struct husk_cpu *cpu)
+{
+	char *list = NULL;
+
+	if (!cpu)
+		return NULL;
+	if (cpu->quota.set && cpu->quota.value > 0)
+		list = xstrdup(".linux.resources.cpu.quota");
+	if (cpu->shares.set) {
+		char *l = xasprintf("%s%s.linux.resources.cpu.shares", list ? list : "",
+				    list ? ", " : "");
+		free(list);
+		list = l;
+	}
+	if (cpu->cpus) {
+		char *l = xasprintf("%s%s.linux.resources.cpu.cpus", list ? list : "",
+				    list ? ", " : "");
+		free(list);
+		list = l;
+	}
+	return list;
+}
+
+/*
+ * A031-A033.  This husk has no cgroups yet (create and run say so in a
+ * notice): a limit in the config is not enforced and earns nothing.  It
+ * gets the same rule and severity as a missing one, with a message that
+ * names the field and says why it does not count.
+ */
 void audit_check_resources(struct audit_ctx *c)
 {
 	const struct husk_resources *res = c->lx ? c->lx->resources : NULL;
 	const struct husk_memory *mem = res ? res->memory : NULL;
-	const struct husk_cpu *cpu = res ? res->cpu : NULL;
+	_cleanup_free_ char *cpu = cpu_limits_set(res ? res->cpu : NULL);
 
 	if (!res || !res->pids_limit.set || res->pids_limit.value <= 0)
 		audit_add(c, R_NO_PIDS_LIMIT, AUDIT_MEDIUM, ".linux.resources.pids.limit",
-			  "set .linux.resources.pids.limit (husk spec --hardened: 1000)",
+			  "set .linux.resources.pids.limit (husk spec --hardened: 1000)"
+			  LIMIT_OUTSIDE("TasksMax"),
 			  "no pids limit: a fork bomb exhausts the host's process table");
+	else
+		audit_add(c, R_NO_PIDS_LIMIT, AUDIT_MEDIUM, ".linux.resources.pids.limit",
+			  "keep it for runtimes that enforce it" LIMIT_OUTSIDE("TasksMax"),
+			  "pids.limit %lld is not enforced by this husk (cgroups are not "
+			  "implemented yet): a fork bomb still exhausts the host's process table",
+			  (long long)res->pids_limit.value);
 	if (!mem || !mem->limit.set || mem->limit.value <= 0)
 		audit_add(c, R_NO_MEMORY_LIMIT, AUDIT_LOW, ".linux.resources.memory.limit",
-			  "set .linux.resources.memory.limit (husk spec --hardened --memory 512M)",
+			  "set .linux.resources.memory.limit (husk spec --hardened --memory 512M)"
+			  LIMIT_OUTSIDE("MemoryMax"),
 			  "no memory limit: the workload can take the host's memory until the "
 			  "OOM killer picks something, not necessarily in the container");
-	if (!cpu || ((!cpu->quota.set || cpu->quota.value <= 0) && !cpu->shares.set &&
-		     !cpu->cpus))
+	else
+		audit_add(c, R_NO_MEMORY_LIMIT, AUDIT_LOW, ".linux.resources.memory.limit",
+			  "keep it for runtimes that enforce it" LIMIT_OUTSIDE("MemoryMax"),
+			  "memory.limit %lld is not enforced by this husk (cgroups are not "
+			  "implemented yet): the workload can still take the host's memory",
+			  (long long)mem->limit.value);
+	if (!cpu)
 		audit_add(c, R_NO_CPU_LIMIT, AUDIT_LOW, ".linux.resources.cpu",
 			  "set .linux.resources.cpu quota and period, or shares (husk spec "
-			  "--hardened --cpus 1.5)",
+			  "--hardened --cpus 1.5)" LIMIT_OUTSIDE("CPUQuota"),
 			  "no CPU limit or weight: the workload competes for every CPU of the "
 			  "host on equal terms with it");
+	else
+		audit_add(c, R_NO_CPU_LIMIT, AUDIT_LOW, ".linux.resources.cpu",
+			  "keep them for runtimes that enforce them" LIMIT_OUTSIDE("CPUQuota"),
+			  "%s %s not enforced by this husk (cgroups are not implemented yet): the "
+			  "workload still competes for every CPU of the host", cpu,
+			  strchr(cpu, ',') ? "are" : "is");
 	check_sysctl(c);
 }

@@ -76,9 +76,9 @@ static const struct audit_rule rules[R_COUNT] = {
 		       "5.18", PSS_B "Privileged Containers" },
 	[R_DEVICE_CGROUP] = { "HUSK-A030", "device cgroup allows all devices", "critical or high",
 			      "5.18", PSS_B "Privileged Containers" },
-	[R_NO_PIDS_LIMIT] = { "HUSK-A031", "no pids limit", "medium", "5.29", NULL },
-	[R_NO_MEMORY_LIMIT] = { "HUSK-A032", "no memory limit", "low", "5.11", NULL },
-	[R_NO_CPU_LIMIT] = { "HUSK-A033", "no CPU limit", "low", "5.12", NULL },
+	[R_NO_PIDS_LIMIT] = { "HUSK-A031", "no pids limit in effect", "medium", "5.29", NULL },
+	[R_NO_MEMORY_LIMIT] = { "HUSK-A032", "no memory limit in effect", "low", "5.11", NULL },
+	[R_NO_CPU_LIMIT] = { "HUSK-A033", "no CPU limit in effect", "low", "5.12", NULL },
 	[R_PROC_SYS_WRITABLE] = { "HUSK-A034", "/proc/sys writable", "high (medium in a user "
 				  "namespace)", NULL, PSS_B "/proc Mount Type" },
 	[R_SYS_WRITABLE] = { "HUSK-A035", "/sys or cgroupfs writable", "high or medium (one "

@@ -216,10 +216,31 @@ const struct jnode *jr_member(const struct jnode *obj, const char *key)
 	return NULL;
 }
 
+void jr_seen(const struct jr *r, const struct jpath *p, const struct jnode *v)
+{
+	if (r->seen)
+		r->seen(r->seen_ctx, p, v);
+}
+
+const struct jnode *jr_find(const struct jr *r, const struct jnode *obj, const struct jpath *p,
+			    const char *key)
+{
+	size_t len = strlen(key);
+	const struct jnode *raw = NULL;
+
+	if (!obj || obj->type != JT_OBJECT)
+		return NULL;
+	for (const struct jnode *m = obj->u.kids.first; m && !raw; m = m->next)
+		if (m->key_len == len && memcmp(m->key, key, len) == 0)
+			raw = m;
+	jr_seen(r, JP_KEY(p, key), raw);
+	return raw && raw->type != JT_NULL ? raw : NULL;
+}
+
 int jr_require(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 	       const char *key, const struct jnode **out)
 {
-	*out = jr_member(obj, key);
+	*out = jr_find(r, obj, p, key);
 	if (!*out)
 		return jr_fail(r, JP_KEY(p, key), "required field is missing");
 	return 0;
@@ -373,7 +394,7 @@ fail:
 int jr_get_string(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 		  const char *key, char **out)
 {
-	const struct jnode *m = jr_member(obj, key);
+	const struct jnode *m = jr_find(r, obj, p, key);
 	int ret;
 
 	if (!m)
@@ -387,7 +408,7 @@ int jr_get_string(const struct jr *r, const struct jnode *obj, const struct jpat
 int jr_get_bool(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 		const char *key, bool *out)
 {
-	const struct jnode *m = jr_member(obj, key);
+	const struct jnode *m = jr_find(r, obj, p, key);
 	int ret;
 
 	if (!m)
@@ -399,7 +420,7 @@ int jr_get_bool(const struct jr *r, const struct jnode *obj, const struct jpath 
 int jr_get_uint(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 		const char *key, uint64_t max, uint64_t *out)
 {
-	const struct jnode *m = jr_member(obj, key);
+	const struct jnode *m = jr_find(r, obj, p, key);
 	int ret;
 
 	if (!m)
@@ -422,7 +443,7 @@ int jr_get_u32(const struct jr *r, const struct jnode *obj, const struct jpath *
 int jr_get_int(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 	       const char *key, int64_t min, int64_t max, int64_t *out)
 {
-	const struct jnode *m = jr_member(obj, key);
+	const struct jnode *m = jr_find(r, obj, p, key);
 	int ret;
 
 	if (!m)
@@ -434,7 +455,7 @@ int jr_get_int(const struct jr *r, const struct jnode *obj, const struct jpath *
 int jr_get_strv(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 		const char *key, char ***out)
 {
-	const struct jnode *m = jr_member(obj, key);
+	const struct jnode *m = jr_find(r, obj, p, key);
 	int ret;
 
 	if (!m)
@@ -448,7 +469,7 @@ int jr_get_strv(const struct jr *r, const struct jnode *obj, const struct jpath 
 int jr_get_kv(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 	      const char *key, struct husk_kv **out, size_t *n)
 {
-	const struct jnode *m = jr_member(obj, key);
+	const struct jnode *m = jr_find(r, obj, p, key);
 	int ret;
 
 	if (!m)
@@ -490,7 +511,7 @@ int jr_get_opt_bool(const struct jr *r, const struct jnode *obj, const struct jp
 int jr_get_object(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 		  const char *key, const struct jnode **out)
 {
-	const struct jnode *m = jr_member(obj, key);
+	const struct jnode *m = jr_find(r, obj, p, key);
 	int ret;
 
 	*out = NULL;
@@ -506,7 +527,7 @@ int jr_get_object(const struct jr *r, const struct jnode *obj, const struct jpat
 int jr_get_array(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 		 const char *key, const struct jnode **out)
 {
-	const struct jnode *m = jr_member(obj, key);
+	const struct jnode *m = jr_find(r, obj, p, key);
 	int ret;
 
 	*out = NULL;

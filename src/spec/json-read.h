@@ -71,6 +71,7 @@ struct jpath {
 	const char *key;            /* member name, or NULL for an array index */
 	size_t key_len;
 	size_t index;
+	bool entry;                 /* key is data (a map's entry), not a field name */
 };
 
 #define JP_KEY(up_, k) (&(const struct jpath){ .up = (up_), .key = (k), .key_len = strlen(k) })
@@ -78,6 +79,10 @@ struct jpath {
 /* The path of member `m` of the object at `up` (m->key is its name). */
 #define JP_MEMBER(up_, m)                                                              \
 	(&(const struct jpath){ .up = (up_), .key = (m)->key, .key_len = (m)->key_len })
+/* The same for an entry of a map whose keys are data (rdma devices, netDevices). */
+#define JP_ENTRY(up_, m)                                                               \
+	(&(const struct jpath){ .up = (up_), .key = (m)->key, .key_len = (m)->key_len,   \
+				.entry = true })
 
 /* Render a path (".process.args[0]"; "top level" for the root) into buf. */
 void jpath_format(const struct jpath *p, char *buf, size_t size);
@@ -86,9 +91,18 @@ void jr_quote(const char *s, size_t len, char *buf, size_t size);
 
 /* ---- the reader --------------------------------------------------------------- */
 
+/*
+ * Told of every member the parser looks up, at its path, with the member
+ * (NULL when absent).  Only tests set it (tests/unit/test_spec_fields.c):
+ * it is how they learn every field the parser knows.
+ */
+typedef void (*jr_seen_fn)(void *ctx, const struct jpath *p, const struct jnode *v);
+
 struct jr {
 	const char *name;           /* "config.json" */
 	struct husk_error *err;
+	jr_seen_fn seen;            /* NULL but in tests */
+	void *seen_ctx;
 };
 
 /* "<name>: <path>: <message>"; returns -EINVAL. */
@@ -102,6 +116,11 @@ void jr_describe(const struct jnode *v, char *buf, size_t size);
 
 /* Member `key` of an object; NULL when absent or JSON null (Go's reading). */
 const struct jnode *jr_member(const struct jnode *obj, const char *key);
+/* As jr_member(), for a parser: r->seen hears of the lookup.  p is obj's path. */
+const struct jnode *jr_find(const struct jr *r, const struct jnode *obj, const struct jpath *p,
+			    const char *key);
+/* Tell r->seen of a member a parser found by walking an object (not by name). */
+void jr_seen(const struct jr *r, const struct jpath *p, const struct jnode *v);
 /* As jr_member(), but a missing member is an error naming its path. */
 int jr_require(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 	       const char *key, const struct jnode **out);

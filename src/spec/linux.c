@@ -120,6 +120,7 @@ static int parse_time_offsets(const struct jr *r, const struct jnode *lx,
 		struct husk_time_offset *o;
 		uint32_t ns = 0;
 
+		jr_seen(r, mp, m);
 		if (!memchr(m->key, '\0', m->key_len) && strcmp(m->key, "monotonic") == 0)
 			o = &out->time_monotonic;
 		else if (!memchr(m->key, '\0', m->key_len) && strcmp(m->key, "boottime") == 0)
@@ -303,9 +304,10 @@ static int parse_net_devices(const struct jr *r, const struct jnode *lx,
 		return ret;
 	out->net_devices = xcalloc(obj->u.kids.n ? obj->u.kids.n : 1, sizeof(*out->net_devices));
 	for (const struct jnode *m = obj->u.kids.first; m; m = m->next, i++) {
-		const struct jpath *mp = JP_MEMBER(p, m);
+		const struct jpath *mp = JP_ENTRY(p, m);
 		struct husk_net_device *d = &out->net_devices[i];
 
+		jr_seen(r, mp, m);
 		out->n_net_devices = i + 1;
 		if (memchr(m->key, '\0', m->key_len) || !valid_ifname(m->key))
 			return jr_fail(r, mp, "not a valid interface name (1-15 bytes, no '/', "

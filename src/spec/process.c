@@ -319,7 +319,7 @@ static int parse_cpu_affinity(const struct jr *r, const struct jnode *proc,
 static int parse_args(const struct jr *r, const struct jnode *proc, const struct jpath *pp,
 		      struct husk_process *out)
 {
-	const struct jnode *v = jr_member(proc, "args");
+	const struct jnode *v = jr_find(r, proc, pp, "args");
 
 	if (!v || v->type != JT_ARRAY || v->u.kids.n == 0)
 		return jr_fail(r, JP_KEY(pp, "args"), "must be a non-empty array of strings");

@@ -285,9 +285,10 @@ static int parse_rdma(const struct jr *r, const struct jnode *res, const struct 
 		return ret;
 	out->rdma = xcalloc(obj->u.kids.n ? obj->u.kids.n : 1, sizeof(*out->rdma));
 	for (const struct jnode *m = obj->u.kids.first; m; m = m->next, i++) {
-		const struct jpath *mp = JP_MEMBER(p, m);
+		const struct jpath *mp = JP_ENTRY(p, m);
 		struct husk_rdma *d = &out->rdma[i];
 
+		jr_seen(r, mp, m);
 		out->n_rdma = i + 1;
 		if (m->key_len == 0 || memchr(m->key, '\0', m->key_len))
 			return jr_fail(r, mp, "expected a device name");

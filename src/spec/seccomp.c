@@ -100,7 +100,7 @@ static int parse_rule(const struct jr *r, const struct jnode *v, const struct jp
 
 	if ((ret = jr_object(r, v, p)) < 0)
 		return ret;
-	a = jr_member(v, "names");
+	a = jr_find(r, v, p, "names");
 	if (!a || a->type != JT_ARRAY || a->u.kids.n == 0)
 		return jr_fail(r, JP_KEY(p, "names"), "must be a non-empty array of strings");
 	ret = jr_get_strv(r, v, p, "names", &rule->names);

@@ -22,6 +22,9 @@
 	} while (0)
 
 /* spec.c */
+/* spec_parse() telling `seen` of every member it looks up (see struct jr). */
+int spec_parse_traced(const char *json, size_t len, jr_seen_fn seen, void *ctx,
+		      struct husk_spec **out, struct husk_error *err);
 int parse_idmaps(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 		 const char *key, struct husk_idmap **out, size_t *n);
 

@@ -290,23 +290,37 @@ static int parse_top(const struct jr *r, const struct jnode *top, struct husk_sp
 	return 0;
 }
 
-int spec_parse(const char *json, size_t len, const char *name, struct husk_spec **out,
-	       struct husk_error *err)
+static int parse_with(const struct jr *r, const char *json, size_t len, struct husk_spec **out)
 {
 	_cleanup_jtree_ struct jtree *tree = NULL;
 	_cleanup_spec_ struct husk_spec *spec = NULL;
-	struct jr r = { .name = name ? name : "config.json", .err = err };
 	int ret;
 
-	ret = jtree_parse(json, len, r.name, &tree, err);
+	ret = jtree_parse(json, len, r->name, &tree, r->err);
 	if (ret < 0)
 		return ret;
 	spec = xcalloc(1, sizeof(*spec));
-	ret = parse_top(&r, jtree_root(tree), spec);
+	ret = parse_top(r, jtree_root(tree), spec);
 	if (ret < 0)
 		return ret;
 	*out = TAKE_PTR(spec);
 	return 0;
+}
+
+int spec_parse(const char *json, size_t len, const char *name, struct husk_spec **out,
+	       struct husk_error *err)
+{
+	struct jr r = { .name = name ? name : "config.json", .err = err };
+
+	return parse_with(&r, json, len, out);
+}
+
+int spec_parse_traced(const char *json, size_t len, jr_seen_fn seen, void *ctx,
+		      struct husk_spec **out, struct husk_error *err)
+{
+	struct jr r = { .name = "config.json", .err = err, .seen = seen, .seen_ctx = ctx };
+
+	return parse_with(&r, json, len, out);
 }
 
 int spec_load(const char *bundle, struct husk_spec **out, struct husk_error *err)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `husk spec --hardened`: a config.json that `husk audit` finds nothing of
- * medium severity or above in, and that still runs an ordinary workload
- * (busybox, a shell, a server) rootless.
+ * medium severity or above in but the limits this husk does not enforce
+ * yet, and that still runs an ordinary workload (busybox, a shell, a
+ * server) rootless.
  *
  * What it holds, and why:
  *  - user 65534:65534 (nobody) in a user namespace that maps only that
@@ -28,7 +29,11 @@
  *    as podman's.
  *  - a pids limit, memory and CPU limits when given, RLIMIT_NOFILE 1024,
  *    and a device cgroup that denies everything (as root; rootless has no
- *    device controller).
+ *    device controller).  husk has no cgroups yet: run names these in its
+ *    one-line notice (src/spec/unapplied.c) and audit does not count them.
+ *    They are written all the same, because they are the right config:
+ *    other runtimes enforce them today, and husk will once cgroups land,
+ *    without anyone regenerating a config.
  */
 #include <errno.h>
 #include <string.h>

@@ -8,8 +8,11 @@
  * A config is built from parts (struct cfg), each a JSON fragment with
  * single quotes (q() from test_spec_util.h makes them double).  Every part
  * left NULL takes a default, and the defaults together make a config the
- * audit finds nothing in, not even a low finding: a test changes one part
- * and expects exactly the rule it is about.
+ * audit finds nothing in, not even a low finding, but for the limit rules
+ * (A031-A033): this husk does not enforce cgroup limits yet, so they are
+ * reported whether the config sets limits or not.  A test changes one part
+ * and expects exactly the rule it is about; the limit rules are left out
+ * of "exactly" unless the test is about one of them.
  */
 
 #include <criterion/criterion.h>
@@ -109,6 +112,27 @@ static inline void audit_cfg(const struct cfg *c, struct audit_report *rep)
 	audit_text(json, rep);
 }
 
+/* A031-A033: reported for every config while husk has no cgroups. */
+static inline bool limit_rule(const char *id)
+{
+	return strcmp(id, "HUSK-A031") == 0 || strcmp(id, "HUSK-A032") == 0 ||
+	       strcmp(id, "HUSK-A033") == 0;
+}
+
+/* How many findings, leaving out the limit rules other than `keep` (may be NULL). */
+static inline size_t count_others(const struct audit_report *rep, const char *keep)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rep->n; i++) {
+		const char *id = rep->findings[i].rule->id;
+
+		if (!limit_rule(id) || (keep && strcmp(id, keep) == 0))
+			n++;
+	}
+	return n;
+}
+
 /* How many findings of rule `id`. */
 static inline size_t count_rule(const struct audit_report *rep, const char *id)
 {
@@ -160,7 +184,7 @@ static inline void expect_only(const struct cfg *c, const char *id, size_t n,
 	audit_cfg(c, &rep);
 	list = rule_list(&rep);
 	cr_expect_eq(count_rule(&rep, id), n, "%s: want %zu, got:%s", id, n, list);
-	cr_expect_eq(rep.n, n, "%s: other findings too:%s", id, list);
+	cr_expect_eq(count_others(&rep, id), n, "%s: other findings too:%s", id, list);
 	f = find_rule(&rep, id);
 	if (f && n) {
 		cr_expect_eq(f->severity, sev, "%s: severity %s, want %s", id,
@@ -188,7 +212,7 @@ static inline size_t cfg_count(const struct cfg *c, const char *id, int *severit
 	return n;
 }
 
-/* Expect no finding at all. */
+/* Expect no finding at all but the limit rules. */
 static inline void expect_clean(const struct cfg *c)
 {
 	struct audit_report rep;
@@ -196,7 +220,7 @@ static inline void expect_clean(const struct cfg *c)
 
 	audit_cfg(c, &rep);
 	list = rule_list(&rep);
-	cr_expect_eq(rep.n, 0, "expected no findings, got:%s", list);
+	cr_expect_eq(count_others(&rep, NULL), 0, "expected no findings, got:%s", list);
 	audit_report_free(&rep);
 }
 
