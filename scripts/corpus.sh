@@ -20,6 +20,8 @@
 #   podman-root-exec.json  podman exec --user 0 into that container: the
 #                          process JSON given to `runtime exec --process`
 #   podman-rootless.json   podman run as husk-test
+#   podman-rootless-user.json, podman-rootless-exec.json
+#                          the same --user/--cap-add run and exec, rootless
 #   containerd.json        ctr run --rootfs, containerd 1.6 + runc v2 shim
 #
 # podman and containerd are pointed at a wrapper "runtime" that copies the
@@ -164,22 +166,30 @@ podman_root_specs() {
 	bounded "${p[@]}" run --rm --network none localhost/husk-corpus true || true
 	expect_capture "$work/cap/podman-root.json" "podman run"
 
+	podman_exec_specs podman-root "${p[@]}"
+}
+
+# podman run --user 65534 --cap-add NET_BIND_SERVICE (NAME-user.json) and
+# podman exec --user 0 into it (NAME-exec.json); "$@" is the podman command.
+podman_exec_specs() {
+	local name=$1
+	shift
 	# A running container for podman exec: the wrapper passes create and
-	# start to the real runc.  --ulimit: podman asks for 1048576 open
+	# start to the real runc.  --ulimit: root podman asks for 1048576 open
 	# files and processes, more than a root without CAP_SYS_RESOURCE (as
 	# in a container-based CI) may grant, and runc would fail.
-	set_mode pass "$work/cap/podman-root-user.json"
-	bounded "${p[@]}" run -d --name husk-corpus-exec --network none \
-		--ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --user 65534 --cap-add NET_BIND_SERVICE \
-		localhost/husk-corpus sleep 120 ||
-		die "podman run -d (for podman exec) failed; log: $work/log/engines.log"
-	expect_capture "$work/cap/podman-root-user.json" "podman run --user 65534"
-	set_mode capture "$work/cap/podman-root-exec.json"
-	bounded "${p[@]}" exec --user 0 husk-corpus-exec true || true
-	expect_capture "$work/cap/podman-root-exec.json" "podman exec"
+	set_mode pass "$work/cap/$name-user.json"
+	bounded "$@" run -d --name husk-corpus-exec --network none \
+		--ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --user 65534 \
+		--cap-add NET_BIND_SERVICE localhost/husk-corpus sleep 120 ||
+		die "$name: podman run -d (for podman exec) failed; log: $work/log/engines.log"
+	expect_capture "$work/cap/$name-user.json" "$name: podman run --user 65534"
+	set_mode capture "$work/cap/$name-exec.json"
+	bounded "$@" exec --user 0 husk-corpus-exec true || true
+	expect_capture "$work/cap/$name-exec.json" "$name: podman exec"
 	set_mode pass /dev/null
-	bounded "${p[@]}" rm -f -t 0 husk-corpus-exec ||
-		die "podman rm failed; log: $work/log/engines.log"
+	bounded "$@" rm -f -t 0 husk-corpus-exec ||
+		die "$name: podman rm failed; log: $work/log/engines.log"
 }
 
 podman_rootless_spec() {
@@ -193,13 +203,7 @@ podman_rootless_spec() {
 	set_mode capture "$work/cap/podman-rootless.json"
 	bounded "${as_user[@]}" "${p[@]}" run --rm --network none localhost/husk-corpus true || true
 	expect_capture "$work/cap/podman-rootless.json" "rootless podman run"
-	# Rootless podman may leave its pause process (holding its user
-	# namespace) behind: end it by its pid.
-	local pid
-	pid=$(cat "$r/tmp/pause.pid" 2>/dev/null || true)
-	if [ -n "$pid" ] && [ "$(stat -c %U "/proc/$pid" 2>/dev/null)" = "$TEST_USER" ]; then
-		kill "$pid" 2>/dev/null || true
-	fi
+	podman_exec_specs podman-rootless "${as_user[@]}" "${p[@]}"
 }
 
 containerd_pid=
@@ -264,6 +268,15 @@ main() {
 	want=$(corpus_stamp)
 	if [ -d "$dir/corpus" ] && [ "$(cat "$dir/corpus.stamp" 2>/dev/null)" = "$want" ]; then
 		return 0
+	fi
+	# The engines run in a pid and mount namespace of their own: when
+	# this script ends, however it ends, the kernel ends every process
+	# they left (conmon, the shim, rootless podman's pause process) and
+	# drops their mounts, and orphans are reaped here rather than left as
+	# zombies of the machine's init.
+	if [ -z "${HUSK_CORPUS_IN_NS:-}" ]; then
+		HUSK_CORPUS_IN_NS=1 exec unshare --pid --fork --kill-child --mount-proc \
+			--propagation private "$0" "$@"
 	fi
 
 	rootfs=$dir/rootfs

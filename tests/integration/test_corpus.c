@@ -5,7 +5,7 @@
  * them to $HUSK_TEST_DIR/corpus/NAME.json: `runc spec` and `crun spec`
  * (plain and --rootless), the OCI runtime-tools generator's default, and
  * what podman (root and rootless) and containerd hand their runtime in the
- * bundle, plus the process JSON of a `podman exec`.
+ * bundle, plus the process JSON of a `podman exec` (root and rootless).
  *
  * Each test copies the config into a bundle with the busybox rootfs and
  * changes only what cannot carry over from the machine and moment the tool
@@ -437,6 +437,11 @@ HTEST_ROOTLESS(corpus, podman_rootless)
 	corpus_run(c, "podman-rootless", true, 0);
 }
 
+HTEST_ROOTLESS(corpus, podman_rootless_user_cap_add)
+{
+	corpus_run(c, "podman-rootless-user", true, 65534);
+}
+
 HTEST_ROOT(corpus, containerd)
 {
 	corpus_run(c, "containerd", false, 0);
@@ -446,16 +451,22 @@ HTEST_ROOT(corpus, containerd)
  * podman exec --user 0 into a `podman run --user 65534 --cap-add
  * NET_BIND_SERVICE` container: podman 4 lists NET_BIND_SERVICE as ambient
  * but not inheritable in the process JSON.  The container runs the
- * captured run config (with sleep as its workload); the exec runs the
- * captured process JSON with the probe as args.
+ * captured run config (NAME-user, with sleep as its workload); the exec
+ * runs the captured process JSON (NAME-exec) with the probe as args.
  */
-HTEST_ROOT(corpus, podman_exec)
+static void corpus_exec(struct hctx *c, const char *name, bool userns)
 {
 	struct hres r = { 0 };
-	hjson cfg = corpus_load("podman-root-user");
-	hjson proc = corpus_load("podman-root-exec");
+	char *run_name, *exec_name;
+
+	cr_assert(asprintf(&run_name, "%s-user", name) > 0);
+	cr_assert(asprintf(&exec_name, "%s-exec", name) > 0);
+	hjson cfg = corpus_load(run_name);
+	hjson proc = corpus_load(exec_name);
 
 	corpus_adapt(c, cfg, ARGS("/bin/sleep", "100"));
+	if (userns)
+		corpus_podman_userns(c, cfg);
 	corpus_write_bundle(c, cfg);
 	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, c->id);
 	assert_husk_ok(&r);
@@ -478,4 +489,16 @@ HTEST_ROOT(corpus, podman_exec)
 	free(file);
 	json_free(wrap);
 	json_free(cfg);
+	free(exec_name);
+	free(run_name);
+}
+
+HTEST_ROOT(corpus, podman_exec)
+{
+	corpus_exec(c, "podman-root", false);
+}
+
+HTEST_ROOTLESS(corpus, podman_rootless_exec)
+{
+	corpus_exec(c, "podman-rootless", true);
 }
