@@ -18,8 +18,12 @@ BUILD_PKGS=(gcc libc6-dev make pkg-config libseccomp-dev libcap-dev libyajl-dev
 	    libmount-dev musl-tools)
 # Testing: Criterion, the busybox rootfs, newuidmap/newgidmap for the
 # rootless multi-range tests, setpriv, useradd/usermod for the test user,
-# ps/pgrep.
-TEST_PKGS=(libcriterion-dev busybox-static uidmap util-linux passwd procps)
+# ps/pgrep; for the corpus of tool-written configs (scripts/corpus.sh):
+# runc, crun, podman, containerd, and Go with the OCI runtime-tools
+# library (Debian ships its generator as a Go library only).
+TEST_PKGS=(libcriterion-dev busybox-static uidmap util-linux passwd procps
+	   runc crun podman containerd golang-go
+	   golang-github-opencontainers-runtime-tools-dev)
 FUZZ_PKGS=(clang)
 
 usage() {

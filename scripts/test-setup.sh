@@ -9,7 +9,10 @@
 #   - DIR/rootfs, a busybox root filesystem the tests copy into their
 #     bundles (rebuilt when the installed busybox changes);
 #   - DIR/rootfs/probes/NAME, static helpers built from
-#     tests/integration/probes/NAME.c when that directory has any.
+#     tests/integration/probes/NAME.c when that directory has any;
+#   - DIR/corpus/NAME.json, configs written by runc, crun, the OCI
+#     runtime-tools generator, podman and containerd (scripts/corpus.sh;
+#     as root only, regenerated when those tools change).
 # DIR is owned by root, 0755, everything in it readable by husk-test.
 # Prints one line saying what it did.
 set -euo pipefail
@@ -92,6 +95,21 @@ ensure_probes() {
 	done
 }
 
+# The tools' configs.  Needs root (podman and containerd run as root);
+# as anyone else, say so when the corpus is missing or stale.
+ensure_corpus() {
+	local dir=$1 msg
+	if [ "$(id -u)" -ne 0 ]; then
+		[ -d "$dir/corpus" ] ||
+			echo "husk: test-setup: $dir/corpus is missing; run as root once" >&2
+		return 0
+	fi
+	msg=$("$here/corpus.sh" "$dir")
+	if [ -n "$msg" ]; then
+		did+=("$msg")
+	fi
+}
+
 main() {
 	[ $# -eq 1 ] || { echo "usage: scripts/test-setup.sh DIR" >&2; exit 2; }
 	local dir=$1
@@ -111,6 +129,7 @@ main() {
 	fi
 	ensure_rootfs "$dir"
 	ensure_probes "$dir"
+	ensure_corpus "$dir"
 
 	if [ "${#did[@]}" -eq 0 ]; then
 		echo "test-setup: $dir and user $TEST_USER are ready (nothing to do)"
