@@ -212,3 +212,62 @@ HTEST(errors, log_file_text)
 	free(log);
 	hres_free(&r);
 }
+
+/* ---- one error, one line -------------------------------------------------- */
+
+/* stderr holds exactly one line, a "husk: " message ending in a newline. */
+static void assert_one_line(const struct hres *r)
+{
+	const char *nl = strchr(r->err, '\n');
+
+	cr_assert(strncmp(r->err, "husk: ", 6) == 0 && nl && nl[1] == '\0',
+		  "`%s`: expected one line on stderr, got:\n%s", r->cmd, r->err);
+}
+
+/* A mount option holding a newline comes back escaped, on the error's one line. */
+HTEST(errors, mount_option_with_newline_is_one_line)
+{
+	struct hres r = { 0 };
+
+	bundle_write(c, &(struct bundle_cfg){
+		.args = ARGS("/bin/true"),
+		.extra_mounts = "{\"destination\": \"/mnt\", \"type\": \"tmpfs\", \"source\": "
+				"\"tmpfs\", \"options\": [\"size=1m\\nmode=0755\"]}" });
+	run_fails(c, &r);
+	assert_contains(r.err, "size=1m\\nmode=0755");
+	assert_one_line(&r);
+	hres_free(&r);
+}
+
+/*
+ * A state.json value holding a newline (a status nobody wrote): `husk
+ * state` refuses it on one line.  The file is put back afterwards so that
+ * the container can be deleted.
+ */
+HTEST(errors, state_value_with_newline_is_one_line)
+{
+	struct hres r = { 0 };
+	char *path, *orig, *bad;
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
+	HUSK(c, &r, "create", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	cr_assert(asprintf(&path, "%s/%s/state.json", c->state, c->id) > 0);
+	orig = read_text(path);
+	cr_assert(orig, "no %s", path);
+	bad = json_text_replace(orig, "status", "\"run\\nning\\u001b[2J\"");
+	write_text(path, bad);
+	HUSK(c, &r, "state", c->id);
+	assert_husk_fails(&r);
+	assert_contains(r.err, "state.json: .status");
+	assert_contains(r.err, "run\\nning");
+	assert_not_contains(r.err, "\x1b");
+	assert_one_line(&r);
+	write_text(path, orig);
+	HUSK(c, &r, "delete", "--force", c->id);
+	assert_husk_ok(&r);
+	free(path);
+	free(orig);
+	free(bad);
+	hres_free(&r);
+}
