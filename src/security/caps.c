@@ -85,14 +85,36 @@ void caps_name(unsigned int cap, char *buf, size_t size)
 }
 
 /*
+ * The number of a well-formed capability name: libcap's, else husk's own
+ * table (spec_capability_names, in number order), for a libcap older than
+ * the name.  -1 when neither knows it.
+ */
+static int cap_number(const char *name)
+{
+	cap_value_t v;
+
+	if (cap_from_name(name, &v) == 0 && v >= 0 && v < 64)
+		return (int)v;
+	for (int i = 0; spec_capability_names[i] && i < 64; i++)
+		if (strcmp(spec_capability_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/*
  * Resolve one name of set `set` at index i into a capability number.
  * Returns 1 with *out set, 0 when the name is skipped (warned), or an error.
+ *
+ * The runtime-spec says an unknown capability MUST be an error, so only
+ * one case is skipped: a real capability this kernel is too old for
+ * (numbered at or above `count`, /proc/sys/kernel/cap_last_cap + 1), which
+ * a config written for newer kernels may well list.
  */
 static int cap_resolve(const char *name, enum cap_set set, size_t i, unsigned int count,
 		       char ***warnings, unsigned int *out, struct husk_error *err)
 {
 	char shown[96], guess[64];
-	cap_value_t v;
+	int v;
 
 	if (!cap_name_wellformed(name)) {
 		security_quote(name, shown, sizeof(shown));
@@ -106,7 +128,13 @@ static int cap_resolve(const char *name, enum cap_set set, size_t i, unsigned in
 				       set_names[set], i, shown);
 	}
 	/* libcap also accepts numbers and lower case; the check above did not. */
-	if (cap_from_name(name, &v) < 0 || v < 0 || (unsigned int)v >= count || v >= 64) {
+	v = cap_number(name);
+	if (v < 0) {
+		security_quote(name, shown, sizeof(shown));
+		return husk_error_setq(err, EINVAL, ".process.capabilities.%s[%zu]: unknown "
+				       "capability %s", set_names[set], i, shown);
+	}
+	if ((unsigned int)v >= count) {
 		security_warn(warnings, xasprintf("capability %s is unknown to this kernel: skipped",
 						  name));
 		return 0;
@@ -139,13 +167,13 @@ static int cap_set_to_mask(char *const *names, enum cap_set set, unsigned int co
 static int cap_require_subset(char *const *names, enum cap_set set, uint64_t mask,
 			      uint64_t within, const char *why, struct husk_error *err)
 {
-	cap_value_t v;
+	int v;
 
 	if (!(mask & ~within))
 		return 0;
 	for (size_t i = 0; names && names[i]; i++) {
-		if (cap_from_name(names[i], &v) == 0 && v >= 0 && v < 64 &&
-		    (mask & ~within & BIT(v)))
+		v = cap_number(names[i]);
+		if (v >= 0 && (mask & ~within & BIT(v)))
 			return husk_error_setq(err, EINVAL, ".process.capabilities.%s[%zu]: %s %s",
 					       set_names[set], i, names[i], why);
 	}

@@ -46,8 +46,8 @@ struct security_plan {
 
 /*
  * Map the five sets of `caps` (may be NULL: all empty) into plan's masks.
- * Malformed names are errors naming their JSON path; names this kernel or
- * libcap does not know are skipped with one warning each.
+ * Malformed and unknown names are errors naming their JSON path; a real
+ * capability this kernel is too old for is skipped with one warning.
  */
 int caps_prepare(const struct husk_capabilities *caps, struct security_plan *plan,
 		 char ***warnings, struct husk_error *err);

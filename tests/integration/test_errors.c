@@ -271,3 +271,30 @@ HTEST(errors, state_value_with_newline_is_one_line)
 	free(bad);
 	hres_free(&r);
 }
+
+/* ---- names the runtime-spec says MUST be errors ------------------------------ */
+
+/* `husk run` text; assert a clean failure whose one line contains `want`. */
+static void run_text_fails(struct hctx *c, const char *text, const char *want)
+{
+	struct hres r = { 0 };
+
+	write_config(c, text);
+	run_fails(c, &r);
+	assert_contains(r.err, want);
+	assert_one_line(&r);
+	hres_free(&r);
+}
+
+/* An unknown capability is an error naming its place, not a skipped name. */
+HTEST(errors, unknown_capability_names_its_path)
+{
+	char *text = bundle_config_text(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
+	char *bad = json_text_replace(text, "bounding", "[\"CAP_AUDIT_WRITE\", \"CAP_KILL\", "
+				      "\"CAP_TEST\"]");
+
+	run_text_fails(c, bad, ".process.capabilities.bounding[2]: unknown capability "
+		       "\"CAP_TEST\"");
+	free(text);
+	free(bad);
+}
