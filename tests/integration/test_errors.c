@@ -298,3 +298,30 @@ HTEST(errors, unknown_capability_names_its_path)
 	free(text);
 	free(bad);
 }
+
+/* The template with `"key": value,` first in its top-level "linux" object. */
+static char *with_linux_member(const struct hctx *c, const char *key, const char *value)
+{
+	char *text = bundle_config_text(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
+	const char *at = strstr(text, "\"linux\": {");
+	char *out;
+
+	cr_assert(at, "no \"linux\" object in the template:\n%s", text);
+	at += strlen("\"linux\": {");
+	cr_assert(asprintf(&out, "%.*s\n    \"%s\": %s,%s", (int)(at - text), text, key, value,
+			   at) > 0);
+	free(text);
+	return out;
+}
+
+/* An unknown seccomp architecture is an error naming its place, not a skipped name. */
+HTEST(errors, unknown_seccomp_architecture_names_its_path)
+{
+	char *text = with_linux_member(c, "seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", "
+				       "\"architectures\": [\"SCMP_ARCH_X86_64\", "
+				       "\"SCMP_ARCH_BOGUS\"]}");
+
+	run_text_fails(c, text, ".linux.seccomp.architectures[1]: unknown seccomp architecture "
+		       "\"SCMP_ARCH_BOGUS\"");
+	free(text);
+}
