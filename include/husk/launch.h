@@ -41,6 +41,7 @@ struct launch_result {
 	bool rootless;              /* husk ran unprivileged */
 	char note[256];             /* something worth a debug line, or "" */
 	char **warnings;            /* for the caller to print (unknown capabilities ...) */
+	char **notes;               /* for the caller to print at debug level */
 };
 
 int launch_container(const struct launch_opts *opts, struct launch_result *res,
@@ -54,7 +55,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 int launch_wait_exec(struct launch_result *res, struct husk_error *err);
 
 /* Close res->sync_fd without waiting (create hands the process over), and
- * free res->warnings. */
+ * free res->warnings and res->notes. */
 void launch_result_release(struct launch_result *res);
 
 /*

@@ -47,6 +47,15 @@ int security_prepare(const struct husk_spec *spec, const struct husk_process *pr
 		     struct security_plan **out, char ***warnings, struct husk_error *err);
 void security_plan_free(struct security_plan *plan);
 
+/*
+ * What is worth a debug line (never a warning) about a plan, appended to
+ * *notes (a strv): the ambient capabilities that will not be raised
+ * because they are not in both .permitted and .inheritable (`runc spec`
+ * lists ambient capabilities with no inheritable set; runc and crun run
+ * such a config and raise what the kernel allows, and so does husk).
+ */
+void security_notes(const struct security_plan *plan, char ***notes);
+
 int security_caps_before_user(const struct security_plan *plan, struct husk_error *err);
 int security_caps_after_user(const struct security_plan *plan, struct husk_error *err);
 int security_lsm_apply(const struct security_plan *plan, struct husk_error *err);

@@ -364,6 +364,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->pid = -1;
 	res->sync_fd = -1;
 	res->warnings = NULL;
+	res->notes = NULL;
 	res->rootless = ctx.rootless;
 	ctx.in_userns = ctx.rootless || running_in_userns();
 	res->note[0] = '\0';
@@ -388,6 +389,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	r = security_prepare(opts->spec, opts->spec->process, &security, &res->warnings, err);
 	if (r < 0)
 		goto out;
+	security_notes(security, &res->notes);
 	if (security_seccomp_has_notify(security)) {
 		r = seccomp_agent_check(opts->spec, err);
 		if (r < 0)
@@ -468,4 +470,6 @@ void launch_result_release(struct launch_result *res)
 	closep(&res->sync_fd);
 	strv_free(res->warnings);
 	res->warnings = NULL;
+	strv_free(res->notes);
+	res->notes = NULL;
 }

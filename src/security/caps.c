@@ -218,10 +218,42 @@ int caps_prepare_n(const struct husk_capabilities *caps, unsigned int count,
 			       "(the kernel refuses inheritable capabilities outside it)", err);
 	if (r < 0)
 		return r;
-	return cap_require_subset(c->ambient, SET_AMBIENT, plan->cap_ambient,
-				  plan->cap_permitted & plan->cap_inheritable,
-				  "must also be in .process.capabilities.permitted and "
-				  ".inheritable (the kernel raises only those)", err);
+	/*
+	 * The kernel raises an ambient capability only when it is permitted
+	 * and inheritable.  `runc spec` and podman list ambient capabilities
+	 * with no inheritable set, and runc and crun run such configs, raising
+	 * what the kernel allows; so does husk, and says at debug level what it
+	 * left out (security_notes()).  It does not add them to the inheritable
+	 * set on its own: inheritable capabilities nobody asked for reach every
+	 * program with file capabilities (CVE-2022-29162), and the workload
+	 * gets the same capabilities as under runc and crun.
+	 */
+	plan->cap_ambient_dropped = plan->cap_ambient & ~(plan->cap_permitted &
+							  plan->cap_inheritable);
+	plan->cap_ambient &= ~plan->cap_ambient_dropped;
+	return 0;
+}
+
+void caps_notes(const struct security_plan *plan, char ***notes)
+{
+	_cleanup_free_ char *names = NULL;
+	char name[64];
+
+	if (!plan->cap_ambient_dropped)
+		return;
+	for (unsigned int v = 0; v < 64; v++) {
+		char *next;
+
+		if (!(plan->cap_ambient_dropped & BIT(v)))
+			continue;
+		caps_name(v, name, sizeof(name));
+		next = xasprintf("%s%s%s", names ? names : "", names ? ", " : "", name);
+		free(names);
+		names = next;
+	}
+	strv_consume(notes, xasprintf(".process.capabilities.ambient: not raised: %s (the kernel "
+				      "raises only capabilities also in .permitted and "
+				      ".inheritable)", names));
 }
 
 /*
@@ -298,8 +330,9 @@ static int capset_error(const struct security_plan *plan, int errnum, struct hus
 /*
  * After the uid change: the three sets exactly as listed, in one capset()
  * (effective must lie within the new permitted set, which we checked in
- * caps_prepare), then each ambient capability (it must be permitted and
- * inheritable by now), then KEEPCAPS off again.
+ * caps_prepare), then each ambient capability caps_prepare kept (those
+ * permitted and inheritable by now, so the kernel must take them: a
+ * failure is an error), then KEEPCAPS off again.
  */
 int security_caps_after_user(const struct security_plan *plan, struct husk_error *err)
 {

@@ -122,7 +122,6 @@ Test(security_caps, kernel_rules_are_checked_early)
 	char *perm[] = { "CAP_KILL", NULL };
 	char *eff[] = { "CAP_KILL", "CAP_CHOWN", NULL };
 	char *inh[] = { "CAP_NET_RAW", NULL };
-	char *amb[] = { "CAP_KILL", NULL };
 	struct security_plan plan;
 	struct husk_error err;
 
@@ -134,10 +133,50 @@ Test(security_caps, kernel_rules_are_checked_early)
 	cr_assert_str_eq(err.msg, ".process.capabilities.inheritable[0]: CAP_NET_RAW is not in "
 			 ".process.capabilities.bounding (the kernel refuses inheritable "
 			 "capabilities outside it)");
-	cr_assert_lt(prepare_names(bnd, NULL, perm, NULL, amb, 41, &plan, NULL, &err), 0);
-	cr_assert_str_eq(err.msg, ".process.capabilities.ambient[0]: CAP_KILL must also be in "
-			 ".process.capabilities.permitted and .inheritable (the kernel raises only "
-			 "those)");
+}
+
+/*
+ * runc spec's and podman's shape: ambient capabilities without inheritable
+ * ones.  Not an error (runc and crun run it): the ones the kernel would
+ * refuse to raise are left out, and a debug note names them.
+ */
+Test(security_caps, ambient_outside_inheritable_is_left_out_with_a_note)
+{
+	char *three[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL };
+	char *inh[] = { "CAP_NET_BIND_SERVICE", NULL };
+	_cleanup_strv_ char **warnings = NULL, **notes = NULL;
+	struct security_plan plan;
+	struct husk_error err;
+
+	cr_assert_eq(prepare_names(three, three, three, NULL, three, 41, &plan, &warnings, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(plan.cap_ambient, 0);
+	cr_assert_eq(plan.cap_ambient_dropped,
+		     B(CAP_AUDIT_WRITE) | B(CAP_KILL) | B(CAP_NET_BIND_SERVICE));
+	cr_assert_eq(plan.cap_inheritable, 0, "nothing is added to inheritable");
+	cr_assert_eq(strv_length(warnings), 0, "a note, not a warning");
+	security_notes(&plan, &notes);
+	cr_assert_eq(strv_length(notes), 1);
+	cr_assert_str_eq(notes[0], ".process.capabilities.ambient: not raised: CAP_KILL, "
+			 "CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE (the kernel raises only capabilities "
+			 "also in .permitted and .inheritable)");
+
+	/* With one of them inheritable, that one is raised and the note names the rest. */
+	strv_free(TAKE_PTR(notes));
+	cr_assert_eq(prepare_names(three, three, three, inh, three, 41, &plan, NULL, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(plan.cap_ambient, B(CAP_NET_BIND_SERVICE));
+	security_notes(&plan, &notes);
+	cr_assert_eq(strv_length(notes), 1);
+	cr_assert_str_eq(notes[0], ".process.capabilities.ambient: not raised: CAP_KILL, "
+			 "CAP_AUDIT_WRITE (the kernel raises only capabilities also in .permitted "
+			 "and .inheritable)");
+
+	/* All raisable: no note. */
+	strv_free(TAKE_PTR(notes));
+	cr_assert_eq(prepare_names(three, three, three, three, three, 41, &plan, NULL, &err), 0);
+	security_notes(&plan, &notes);
+	cr_assert_eq(strv_length(notes), 0);
 }
 
 Test(security_caps, prepare_through_the_spec)
