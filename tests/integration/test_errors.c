@@ -325,3 +325,13 @@ HTEST(errors, unknown_seccomp_architecture_names_its_path)
 		       "\"SCMP_ARCH_BOGUS\"");
 	free(text);
 }
+
+/* A resource value the kernel could never take is refused at parse time. */
+HTEST(errors, negative_memory_limit_names_its_path)
+{
+	char *text = with_linux_member(c, "resources", "{\"memory\": {\"limit\": -5}}");
+
+	run_text_fails(c, text, "config.json: .linux.resources.memory.limit: must be -1 "
+		       "(unlimited) or at least one page");
+	free(text);
+}
