@@ -19,10 +19,16 @@
  *
  * The message is fixed-size so that errors can be built after a failed
  * allocation and can travel over the launch sync socket as one packet.
+ *
+ * One error is one line, whatever the input it quotes: every function below
+ * passes the finished message through husk_one_line(), so a mount option,
+ * a state.json value or a file name holding a newline, an escape sequence
+ * or bytes that are not UTF-8 cannot split a message or drive a terminal.
  */
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define HUSK_ERROR_MAX 1536
 
@@ -54,6 +60,16 @@ int husk_error_prefix(struct husk_error *err, const char *fmt, ...)
 /* Append " (<formatted>)" to the message: a hint on what to do. */
 void husk_error_hint(struct husk_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Copy s into buf (size > 0 bytes, NUL-terminated) with everything that
+ * could break a one-line message escaped: \n \t \r as such, other C0
+ * controls and DEL as \x1b, C1 controls and U+2028/U+2029 as \u0085,
+ * bytes that are not valid UTF-8 as \xff.  Backslashes and valid UTF-8
+ * are kept, so escaping twice changes nothing.  Text that does not fit is
+ * cut at a character boundary.  Returns the length written.
+ */
+size_t husk_one_line(const char *s, char *buf, size_t size);
 
 static inline void husk_error_clear(struct husk_error *err)
 {

@@ -42,6 +42,7 @@ struct launch_result {
 	char note[256];             /* something worth a debug line, or "" */
 	char **warnings;            /* for the caller to print (unknown capabilities ...) */
 	const char *cmd;            /* the process's args[0], borrowed from the spec */
+	char **notes;               /* for the caller to print at debug level */
 };
 
 int launch_container(const struct launch_opts *opts, struct launch_result *res,
@@ -57,7 +58,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 int launch_wait_exec(struct launch_result *res, struct husk_error *err);
 
 /* Close res->sync_fd without waiting (create hands the process over), and
- * free res->warnings. */
+ * free res->warnings and res->notes. */
 void launch_result_release(struct launch_result *res);
 
 /*

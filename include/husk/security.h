@@ -9,8 +9,8 @@
  * possible and nothing of libseccomp runs inside it:
  *
  *  - security_prepare(), in husk before the clone: validates capability
- *    names (unknown to this kernel: skipped with one warning; malformed: an
- *    error with the JSON path), compiles .linux.seccomp to a BPF program,
+ *    names (a real capability this kernel is too old for: skipped with one
+ *    warning; unknown or malformed: an error with the JSON path), compiles .linux.seccomp to a BPF program,
  *    checks the LSM is present when one is asked for.
  *  - security_*_apply(), in the container process, at fixed points of its
  *    stage table (src/launch/child.c):
@@ -38,14 +38,23 @@ struct security_plan;
  * Build the plan for `process` in a container described by `spec` (which
  * holds .linux.seccomp; process may be spec->process or an exec process).
  * An absent .process.capabilities means every set empty, the bounding set
- * included (runc's reading, the safe one).  Warnings (unknown capabilities,
- * seccomp architectures libseccomp does not know, a flag that has no
- * effect) are appended to *warnings (a strv, may be NULL) for the caller
+ * included (runc's reading, the safe one).  Warnings (capabilities newer
+ * than this kernel, seccomp architectures libseccomp does not know, a flag
+ * that has no effect) are appended to *warnings (a strv, may be NULL) for the caller
  * to print.
  */
 int security_prepare(const struct husk_spec *spec, const struct husk_process *process,
 		     struct security_plan **out, char ***warnings, struct husk_error *err);
 void security_plan_free(struct security_plan *plan);
+
+/*
+ * What is worth a debug line (never a warning) about a plan, appended to
+ * *notes (a strv): the ambient capabilities that will not be raised
+ * because they are not in both .permitted and .inheritable (`runc spec`
+ * lists ambient capabilities with no inheritable set; runc and crun run
+ * such a config and raise what the kernel allows, and so does husk).
+ */
+void security_notes(const struct security_plan *plan, char ***notes);
 
 int security_caps_before_user(const struct security_plan *plan, struct husk_error *err);
 int security_caps_after_user(const struct security_plan *plan, struct husk_error *err);

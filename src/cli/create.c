@@ -148,6 +148,8 @@ static int create_in_dir(const struct global_opts *g, const struct create_opts *
 	r = launch_container(&lo, &c->res, err);
 	for (char **w = c->res.warnings; w && *w; w++)
 		log_warn("%s", *w);
+	for (char **n = c->res.notes; n && *n; n++)
+		log_debug("%s", *n);
 	if (r < 0)
 		return r;
 	if (c->res.note[0])

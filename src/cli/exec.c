@@ -356,6 +356,9 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 	for (char **w = res.warnings; w && *w; w++)
 		log_warn("%s", *w);
 	strv_free(TAKE_PTR(res.warnings));
+	for (char **n = res.notes; n && *n; n++)
+		log_debug("%s", *n);
+	strv_free(TAKE_PTR(res.notes));
 	if (r < 0)
 		return r;
 	if (res.note[0])

@@ -222,6 +222,7 @@ static int exec_security(const struct launch_exec_opts *opts, struct security_pl
 
 	if (r < 0)
 		return r;
+	security_notes(*plan, &res->notes);
 	if (security_seccomp_has_notify(*plan))
 		return seccomp_agent_check(opts->spec, err);
 	return 0;
@@ -246,6 +247,7 @@ int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
 	res->pid = -1;
 	res->sync_fd = -1;
 	res->warnings = NULL;
+	res->notes = NULL;
 	res->rootless = ctx.rootless;
 	res->note[0] = '\0';
 	res->cmd = NULL;

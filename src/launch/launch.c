@@ -394,6 +394,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->pid = -1;
 	res->sync_fd = -1;
 	res->warnings = NULL;
+	res->notes = NULL;
 	res->rootless = ctx.rootless;
 	res->cmd = opts->spec->process && opts->spec->process->args ? opts->spec->process->args[0]
 								    : NULL;
@@ -420,6 +421,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	r = security_prepare(opts->spec, opts->spec->process, &security, &res->warnings, err);
 	if (r < 0)
 		goto out;
+	security_notes(security, &res->notes);
 	if (security_seccomp_has_notify(security)) {
 		r = seccomp_agent_check(opts->spec, err);
 		if (r < 0)
@@ -504,4 +506,6 @@ void launch_result_release(struct launch_result *res)
 	closep(&res->sync_fd);
 	strv_free(res->warnings);
 	res->warnings = NULL;
+	strv_free(res->notes);
+	res->notes = NULL;
 }

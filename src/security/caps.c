@@ -85,14 +85,36 @@ void caps_name(unsigned int cap, char *buf, size_t size)
 }
 
 /*
+ * The number of a well-formed capability name: libcap's, else husk's own
+ * table (spec_capability_names, in number order), for a libcap older than
+ * the name.  -1 when neither knows it.
+ */
+static int cap_number(const char *name)
+{
+	cap_value_t v;
+
+	if (cap_from_name(name, &v) == 0 && v >= 0 && v < 64)
+		return (int)v;
+	for (int i = 0; spec_capability_names[i] && i < 64; i++)
+		if (strcmp(spec_capability_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/*
  * Resolve one name of set `set` at index i into a capability number.
  * Returns 1 with *out set, 0 when the name is skipped (warned), or an error.
+ *
+ * The runtime-spec says an unknown capability MUST be an error, so only
+ * one case is skipped: a real capability this kernel is too old for
+ * (numbered at or above `count`, /proc/sys/kernel/cap_last_cap + 1), which
+ * a config written for newer kernels may well list.
  */
 static int cap_resolve(const char *name, enum cap_set set, size_t i, unsigned int count,
 		       char ***warnings, unsigned int *out, struct husk_error *err)
 {
 	char shown[96], guess[64];
-	cap_value_t v;
+	int v;
 
 	if (!cap_name_wellformed(name)) {
 		security_quote(name, shown, sizeof(shown));
@@ -106,7 +128,13 @@ static int cap_resolve(const char *name, enum cap_set set, size_t i, unsigned in
 				       set_names[set], i, shown);
 	}
 	/* libcap also accepts numbers and lower case; the check above did not. */
-	if (cap_from_name(name, &v) < 0 || v < 0 || (unsigned int)v >= count || v >= 64) {
+	v = cap_number(name);
+	if (v < 0) {
+		security_quote(name, shown, sizeof(shown));
+		return husk_error_setq(err, EINVAL, ".process.capabilities.%s[%zu]: unknown "
+				       "capability %s", set_names[set], i, shown);
+	}
+	if ((unsigned int)v >= count) {
 		security_warn(warnings, xasprintf("capability %s is unknown to this kernel: skipped",
 						  name));
 		return 0;
@@ -139,13 +167,13 @@ static int cap_set_to_mask(char *const *names, enum cap_set set, unsigned int co
 static int cap_require_subset(char *const *names, enum cap_set set, uint64_t mask,
 			      uint64_t within, const char *why, struct husk_error *err)
 {
-	cap_value_t v;
+	int v;
 
 	if (!(mask & ~within))
 		return 0;
 	for (size_t i = 0; names && names[i]; i++) {
-		if (cap_from_name(names[i], &v) == 0 && v >= 0 && v < 64 &&
-		    (mask & ~within & BIT(v)))
+		v = cap_number(names[i]);
+		if (v >= 0 && (mask & ~within & BIT(v)))
 			return husk_error_setq(err, EINVAL, ".process.capabilities.%s[%zu]: %s %s",
 					       set_names[set], i, names[i], why);
 	}
@@ -190,10 +218,42 @@ int caps_prepare_n(const struct husk_capabilities *caps, unsigned int count,
 			       "(the kernel refuses inheritable capabilities outside it)", err);
 	if (r < 0)
 		return r;
-	return cap_require_subset(c->ambient, SET_AMBIENT, plan->cap_ambient,
-				  plan->cap_permitted & plan->cap_inheritable,
-				  "must also be in .process.capabilities.permitted and "
-				  ".inheritable (the kernel raises only those)", err);
+	/*
+	 * The kernel raises an ambient capability only when it is permitted
+	 * and inheritable.  `runc spec` and podman list ambient capabilities
+	 * with no inheritable set, and runc and crun run such configs, raising
+	 * what the kernel allows; so does husk, and says at debug level what it
+	 * left out (security_notes()).  It does not add them to the inheritable
+	 * set on its own: inheritable capabilities nobody asked for reach every
+	 * program with file capabilities (CVE-2022-29162), and the workload
+	 * gets the same capabilities as under runc and crun.
+	 */
+	plan->cap_ambient_dropped = plan->cap_ambient & ~(plan->cap_permitted &
+							  plan->cap_inheritable);
+	plan->cap_ambient &= ~plan->cap_ambient_dropped;
+	return 0;
+}
+
+void caps_notes(const struct security_plan *plan, char ***notes)
+{
+	_cleanup_free_ char *names = NULL;
+	char name[64];
+
+	if (!plan->cap_ambient_dropped)
+		return;
+	for (unsigned int v = 0; v < 64; v++) {
+		char *next;
+
+		if (!(plan->cap_ambient_dropped & BIT(v)))
+			continue;
+		caps_name(v, name, sizeof(name));
+		next = xasprintf("%s%s%s", names ? names : "", names ? ", " : "", name);
+		free(names);
+		names = next;
+	}
+	strv_consume(notes, xasprintf(".process.capabilities.ambient: not raised: %s (the kernel "
+				      "raises only capabilities also in .permitted and "
+				      ".inheritable)", names));
 }
 
 /*
@@ -270,8 +330,9 @@ static int capset_error(const struct security_plan *plan, int errnum, struct hus
 /*
  * After the uid change: the three sets exactly as listed, in one capset()
  * (effective must lie within the new permitted set, which we checked in
- * caps_prepare), then each ambient capability (it must be permitted and
- * inheritable by now), then KEEPCAPS off again.
+ * caps_prepare), then each ambient capability caps_prepare kept (those
+ * permitted and inheritable by now, so the kernel must take them: a
+ * failure is an error), then KEEPCAPS off again.
  */
 int security_caps_after_user(const struct security_plan *plan, struct husk_error *err)
 {

@@ -105,10 +105,34 @@ static bool arch_possible(uint32_t token)
 }
 
 /*
+ * Every architecture name of the runtime-spec (config-linux.md, "seccomp"),
+ * the ones newer libseccomp releases added included.  A name outside it is
+ * an error; a name in it that this libseccomp does not know is skipped
+ * with a warning (the profile may be shared with hosts that have it).
+ */
+static const char *const spec_arch_names[] = {
+	"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32",
+	"SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+	"SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
+	"SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64",
+	"SCMP_ARCH_M68K", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", NULL,
+};
+
+static bool spec_arch_known(const char *name)
+{
+	for (size_t i = 0; spec_arch_names[i]; i++)
+		if (strcmp(spec_arch_names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
  * "SCMP_ARCH_X86_64" → libseccomp's token.  Returns 1 when added, 0 when
  * skipped: silently when this kernel can never report it, with a warning
- * when libseccomp does not know it or it has the other byte order (one
- * filter cannot mix them), or an error for a malformed name.
+ * when libseccomp does not know a name of the runtime-spec or it has the
+ * other byte order (one filter cannot mix them), or an error for a
+ * malformed or unknown name.
  */
 static int arch_add(struct compile *c, const char *name, size_t i, char ***warnings,
 		    struct husk_error *err)
@@ -128,6 +152,12 @@ static int arch_add(struct compile *c, const char *name, size_t i, char ***warni
 	for (n = 0; name[10 + n]; n++)
 		lower[n] = (char)tolower((unsigned char)name[10 + n]);
 	lower[n] = '\0';
+	if (!spec_arch_known(name)) {
+		security_quote(name, shown, sizeof(shown));
+		return husk_error_setq(err, EINVAL, ".linux.seccomp.architectures[%zu]: unknown "
+				       "seccomp architecture %s (expected SCMP_ARCH_X86_64, "
+				       "SCMP_ARCH_AARCH64, ...)", i, shown);
+	}
 	token = seccomp_arch_resolve_name(lower);
 	if (token == 0) {
 		security_warn(warnings, xasprintf("seccomp architecture %s is unknown to libseccomp "

@@ -27,7 +27,8 @@ struct security_plan {
 	uint64_t cap_effective;
 	uint64_t cap_permitted;
 	uint64_t cap_inheritable;
-	uint64_t cap_ambient;
+	uint64_t cap_ambient;        /* only those permitted and inheritable */
+	uint64_t cap_ambient_dropped; /* listed in .ambient, but the kernel would refuse them */
 	unsigned int cap_count;     /* capabilities of this kernel: cap_max_bits() */
 
 	bool no_new_privs;          /* decides where seccomp can be loaded */
@@ -46,14 +47,17 @@ struct security_plan {
 
 /*
  * Map the five sets of `caps` (may be NULL: all empty) into plan's masks.
- * Malformed names are errors naming their JSON path; names this kernel or
- * libcap does not know are skipped with one warning each.
+ * Malformed and unknown names are errors naming their JSON path; a real
+ * capability this kernel is too old for is skipped with one warning.
  */
 int caps_prepare(const struct husk_capabilities *caps, struct security_plan *plan,
 		 char ***warnings, struct husk_error *err);
 /* The same for a kernel that knows `count` capabilities (for the tests). */
 int caps_prepare_n(const struct husk_capabilities *caps, unsigned int count,
 		   struct security_plan *plan, char ***warnings, struct husk_error *err);
+
+/* The debug note on plan->cap_ambient_dropped, appended to *notes (see security_notes()). */
+void caps_notes(const struct security_plan *plan, char ***notes);
 
 /* "CAP_NET_ADMIN" for 12 (libcap's name, upper-cased), or "capability 12". */
 void caps_name(unsigned int cap, char *buf, size_t size);

@@ -55,6 +55,12 @@ void security_plan_free(struct security_plan *plan)
 	free(plan);
 }
 
+void security_notes(const struct security_plan *plan, char ***notes)
+{
+	if (plan && notes)
+		caps_notes(plan, notes);
+}
+
 static void planp_free(struct security_plan **p)
 {
 	security_plan_free(*p);

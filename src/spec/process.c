@@ -286,7 +286,7 @@ static int check_cpu_list(const struct jr *r, const struct jpath *p, const char 
 {
 	char shown[80];
 
-	if (s[0] != '\0' && strspn(s, "0123456789,-") == strlen(s))
+	if (s[0] != '\0' && spec_cpu_list_valid(s))
 		return 0;
 	jr_quote(s, strlen(s), shown, sizeof(shown));
 	return jr_fail(r, p, "expected a cpu list such as \"0-3,7\", got %s", shown);

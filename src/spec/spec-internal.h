@@ -11,6 +11,8 @@
  * caller frees the whole spec, so a half-filled struct never leaks.
  */
 
+#include <stdbool.h>
+
 #include "husk/spec.h"
 #include "spec/json-read.h"
 
@@ -41,6 +43,8 @@ void linux_free(struct husk_linux *l);
 int parse_resources(const struct jr *r, const struct jnode *v, const struct jpath *p,
 		    struct husk_resources *out);
 void resources_free(struct husk_resources *res);
+/* A cpu or memory-node list the kernel parses ("0-3,7", "0-7:2/4"; "" too). */
+bool spec_cpu_list_valid(const char *s);
 
 /* seccomp.c */
 int parse_seccomp(const struct jr *r, const struct jnode *v, const struct jpath *p,

@@ -144,14 +144,22 @@ static void log_file_write(enum log_level level, const char *msg)
 	}
 }
 
+/*
+ * One message, one line on stderr too: a value a warning quotes raw (an
+ * id, a capability name) must not start a second line or reach the
+ * terminal as an escape sequence.  (The --log writers quote on their own.)
+ */
 static void log_stderr_write(enum log_level level, const char *msg)
 {
+	size_t size = strlen(msg) * 4 + 1;  /* the longest escape of a byte is 4 */
+	_cleanup_free_ char *safe = xmalloc(size);
 	_cleanup_free_ char *line = NULL;
 
+	husk_one_line(msg, safe, size);
 	if (level == LOG_LEVEL_ERROR || level == LOG_LEVEL_INFO)
-		line = xasprintf("husk: %s\n", msg);
+		line = xasprintf("husk: %s\n", safe);
 	else
-		line = xasprintf("husk: %s: %s\n", level_names[level], msg);
+		line = xasprintf("husk: %s: %s\n", level_names[level], safe);
 	if (write_all(STDERR_FILENO, line, strlen(line)) < 0) {
 		/* nowhere left to report to */
 	}

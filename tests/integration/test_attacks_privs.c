@@ -449,6 +449,61 @@ HTEST(attacks_caps, ambient_and_inheritable_when_asked)
 	free(text);
 }
 
+/*
+ * `runc spec`'s process.capabilities (podman 4's exec process is the same
+ * shape): bounding, effective, permitted and ambient all AUDIT_WRITE, KILL
+ * and NET_BIND_SERVICE, no inheritable list.  runc and crun run it, raising
+ * the ambient capabilities the kernel allows (none: an ambient capability
+ * must be permitted and inheritable); so must husk, saying at --debug, and
+ * only there, which it did not raise.  With NET_BIND_SERVICE inheritable
+ * as well, that one is raised.
+ */
+#define RUNC_CAPS "[\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]"
+#define NOT_RAISED ".process.capabilities.ambient: not raised: "
+
+static void run_debug_ok(struct hctx *c, struct hres *r, const char *text)
+{
+	atk_write_config(c, text);
+	HUSK(c, r, "--debug", "run", "--bundle", c->bundle, hctx_new_id(c));
+	assert_husk_ok(r);
+}
+
+static void check_runc_default_caps(struct hctx *c, unsigned uid)
+{
+	char *text = user_config(c, ARGS(ESCAPE, "status"), uid);
+	struct hres r = { 0 };
+	char what[64], *amb;
+
+	snprintf(what, sizeof(what), "runc spec's capabilities, uid %u", uid);
+	atk_replace(&text, "capabilities", "{\"bounding\": " RUNC_CAPS ", \"effective\": "
+		    RUNC_CAPS ", \"permitted\": " RUNC_CAPS ", \"ambient\": " RUNC_CAPS "}");
+	check_inh_amb(c, what, text, NO_CAPS, NO_CAPS);
+	/* Not a warning: nothing on stderr without --debug. */
+	atk_run_ok(c, &r, text);
+	cr_assert_str_eq(r.err, "", "%s: stderr without --debug:\n%s", what, r.err);
+	run_debug_ok(c, &r, text);
+	assert_contains(r.err, NOT_RAISED "CAP_KILL, CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE");
+	amb = atk_line(r.out, "CapAmb");
+	cr_assert(amb && strcmp(amb, NO_CAPS) == 0, "%s: CapAmb %s", what, amb);
+	free(amb);
+
+	snprintf(what, sizeof(what), "runc spec's + inheritable NET_BIND_SERVICE, uid %u", uid);
+	atk_replace(&text, "capabilities", "{\"bounding\": " RUNC_CAPS ", \"effective\": "
+		    RUNC_CAPS ", \"permitted\": " RUNC_CAPS ", \"ambient\": " RUNC_CAPS ", "
+		    "\"inheritable\": [\"CAP_NET_BIND_SERVICE\"]}");
+	check_inh_amb(c, what, text, NET_BIND_SERVICE_BIT, NET_BIND_SERVICE_BIT);
+	run_debug_ok(c, &r, text);
+	assert_contains(r.err, NOT_RAISED "CAP_KILL, CAP_AUDIT_WRITE (");
+	free(text);
+	hres_free(&r);
+}
+
+HTEST(attacks_caps, runc_spec_ambient_without_inheritable_runs)
+{
+	check_runc_default_caps(c, 0);
+	check_runc_default_caps(c, 1000);
+}
+
 /* ---- setuid and no_new_privs --------------------------------------------------- */
 
 /*

@@ -212,3 +212,126 @@ HTEST(errors, log_file_text)
 	free(log);
 	hres_free(&r);
 }
+
+/* ---- one error, one line -------------------------------------------------- */
+
+/* stderr holds exactly one line, a "husk: " message ending in a newline. */
+static void assert_one_line(const struct hres *r)
+{
+	const char *nl = strchr(r->err, '\n');
+
+	cr_assert(strncmp(r->err, "husk: ", 6) == 0 && nl && nl[1] == '\0',
+		  "`%s`: expected one line on stderr, got:\n%s", r->cmd, r->err);
+}
+
+/* A mount option holding a newline comes back escaped, on the error's one line. */
+HTEST(errors, mount_option_with_newline_is_one_line)
+{
+	struct hres r = { 0 };
+
+	bundle_write(c, &(struct bundle_cfg){
+		.args = ARGS("/bin/true"),
+		.extra_mounts = "{\"destination\": \"/mnt\", \"type\": \"tmpfs\", \"source\": "
+				"\"tmpfs\", \"options\": [\"size=1m\\nmode=0755\"]}" });
+	run_fails(c, &r);
+	assert_contains(r.err, "size=1m\\nmode=0755");
+	assert_one_line(&r);
+	hres_free(&r);
+}
+
+/*
+ * A state.json value holding a newline (a status nobody wrote): `husk
+ * state` refuses it on one line.  The file is put back afterwards so that
+ * the container can be deleted.
+ */
+HTEST(errors, state_value_with_newline_is_one_line)
+{
+	struct hres r = { 0 };
+	char *path, *orig, *bad;
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
+	HUSK(c, &r, "create", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	cr_assert(asprintf(&path, "%s/%s/state.json", c->state, c->id) > 0);
+	orig = read_text(path);
+	cr_assert(orig, "no %s", path);
+	bad = json_text_replace(orig, "status", "\"run\\nning\\u001b[2J\"");
+	write_text(path, bad);
+	HUSK(c, &r, "state", c->id);
+	assert_husk_fails(&r);
+	assert_contains(r.err, "state.json: .status");
+	assert_contains(r.err, "run\\nning");
+	assert_not_contains(r.err, "\x1b");
+	assert_one_line(&r);
+	write_text(path, orig);
+	HUSK(c, &r, "delete", "--force", c->id);
+	assert_husk_ok(&r);
+	free(path);
+	free(orig);
+	free(bad);
+	hres_free(&r);
+}
+
+/* ---- names the runtime-spec says MUST be errors ------------------------------ */
+
+/* `husk run` text; assert a clean failure whose one line contains `want`. */
+static void run_text_fails(struct hctx *c, const char *text, const char *want)
+{
+	struct hres r = { 0 };
+
+	write_config(c, text);
+	run_fails(c, &r);
+	assert_contains(r.err, want);
+	assert_one_line(&r);
+	hres_free(&r);
+}
+
+/* An unknown capability is an error naming its place, not a skipped name. */
+HTEST(errors, unknown_capability_names_its_path)
+{
+	char *text = bundle_config_text(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
+	char *bad = json_text_replace(text, "bounding", "[\"CAP_AUDIT_WRITE\", \"CAP_KILL\", "
+				      "\"CAP_TEST\"]");
+
+	run_text_fails(c, bad, ".process.capabilities.bounding[2]: unknown capability "
+		       "\"CAP_TEST\"");
+	free(text);
+	free(bad);
+}
+
+/* The template with `"key": value,` first in its top-level "linux" object. */
+static char *with_linux_member(const struct hctx *c, const char *key, const char *value)
+{
+	char *text = bundle_config_text(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
+	const char *at = strstr(text, "\"linux\": {");
+	char *out;
+
+	cr_assert(at, "no \"linux\" object in the template:\n%s", text);
+	at += strlen("\"linux\": {");
+	cr_assert(asprintf(&out, "%.*s\n    \"%s\": %s,%s", (int)(at - text), text, key, value,
+			   at) > 0);
+	free(text);
+	return out;
+}
+
+/* An unknown seccomp architecture is an error naming its place, not a skipped name. */
+HTEST(errors, unknown_seccomp_architecture_names_its_path)
+{
+	char *text = with_linux_member(c, "seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", "
+				       "\"architectures\": [\"SCMP_ARCH_X86_64\", "
+				       "\"SCMP_ARCH_BOGUS\"]}");
+
+	run_text_fails(c, text, ".linux.seccomp.architectures[1]: unknown seccomp architecture "
+		       "\"SCMP_ARCH_BOGUS\"");
+	free(text);
+}
+
+/* A resource value the kernel could never take is refused at parse time. */
+HTEST(errors, negative_memory_limit_names_its_path)
+{
+	char *text = with_linux_member(c, "resources", "{\"memory\": {\"limit\": -5}}");
+
+	run_text_fails(c, text, "config.json: .linux.resources.memory.limit: must be -1 "
+		       "(unlimited) or at least one page");
+	free(text);
+}

@@ -205,6 +205,38 @@ HTEST(exec, process_file)
 	hres_free(&r);
 }
 
+/*
+ * podman 4's exec process: ambient capabilities and no inheritable list.
+ * It runs (as under runc and crun), nothing is raised into ambient, and
+ * --debug, only --debug, names what was not raised.
+ */
+HTEST(exec, process_file_ambient_without_inheritable)
+{
+	static const char caps[] = "[\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]";
+	struct hres r = { 0 };
+	const char *id = start_workload(c, (struct bundle_cfg){ 0 });
+	char *file = hpath(c, "process.json");
+	char *text;
+
+	cr_assert(asprintf(&text, "{\"args\": [\"sh\", \"-c\", \"grep CapAmb /proc/self/status\"],"
+			   " \"env\": [\"PATH=/bin:/usr/bin\"], \"cwd\": \"/\","
+			   " \"user\": {\"uid\": 0, \"gid\": 0}, \"capabilities\": {"
+			   "\"bounding\": %s, \"effective\": %s, \"permitted\": %s,"
+			   " \"ambient\": %s}}", caps, caps, caps, caps) > 0);
+	write_text(file, text);
+	chown_to_user(c, file);
+	EXEC_EXPECT(c, &r, 0, "--process", file, id);
+	cr_assert_str_eq(r.out, "CapAmb:\t0000000000000000\n");
+	cr_assert_str_eq(r.err, "", "stderr without --debug:\n%s", r.err);
+	HUSK(c, &r, "--debug", "exec", "--process", file, id);
+	assert_husk_ok(&r);
+	assert_contains(r.err, ".process.capabilities.ambient: not raised: CAP_KILL, "
+			"CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE");
+	free(text);
+	free(file);
+	hres_free(&r);
+}
+
 /* The host view of pid's pid namespace ("pid:[...]"), or "" when it is gone. */
 static void pidns_of(pid_t pid, char *buf, size_t size)
 {

@@ -57,21 +57,36 @@ Test(security_caps, malformed_lower_case_and_garbage)
 			 "not a capability name (expected a name like CAP_NET_BIND_SERVICE)");
 }
 
-Test(security_caps, unknown_name_warns_once_and_is_skipped)
+/* runtime-spec: "Any value which cannot be mapped to a relevant kernel interface MUST cause an error." */
+Test(security_caps, unknown_name_is_an_error_naming_its_path)
 {
-	char *set[] = { "CAP_KILL", "CAP_FOO", NULL };
+	char *bnd[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_TEST", NULL };
+	char *amb[] = { "CAP_FOO", NULL };
 	_cleanup_strv_ char **warnings = NULL;
 	struct security_plan plan;
 	struct husk_error err;
-	int r = prepare_names(set, set, set, NULL, NULL, 41, &plan, &warnings, &err);
 
-	cr_assert_eq(r, 0, "%s", err.msg);
-	cr_assert_eq(strv_length(warnings), 1);
-	cr_assert_str_eq(warnings[0], "capability CAP_FOO is unknown to this kernel: skipped");
-	cr_assert_eq(plan.cap_bounding, B(CAP_KILL));
-	cr_assert_eq(plan.cap_effective, B(CAP_KILL));
-	cr_assert_eq(plan.cap_permitted, B(CAP_KILL));
-	cr_assert_eq(plan.cap_inheritable, 0);
+	cr_assert_eq(prepare_names(bnd, NULL, NULL, NULL, NULL, 41, &plan, &warnings, &err),
+		     -EINVAL);
+	cr_assert_str_eq(err.msg, ".process.capabilities.bounding[2]: unknown capability "
+			 "\"CAP_TEST\"");
+	cr_assert_lt(prepare_names(NULL, NULL, NULL, NULL, amb, 41, &plan, &warnings, &err), 0);
+	cr_assert_str_eq(err.msg, ".process.capabilities.ambient[0]: unknown capability "
+			 "\"CAP_FOO\"");
+	cr_assert_eq(strv_length(warnings), 0);
+}
+
+/* An unknown name is an error even when the kernel is old enough to lack real ones. */
+Test(security_caps, unknown_name_is_an_error_on_an_old_kernel_too)
+{
+	char *set[] = { "CAP_CHECKPOINT_RESTORE", "CAP_NOPE", NULL };
+	_cleanup_strv_ char **warnings = NULL;
+	struct security_plan plan;
+	struct husk_error err;
+
+	cr_assert_lt(prepare_names(set, NULL, NULL, NULL, NULL, 40, &plan, &warnings, &err), 0);
+	cr_assert_str_eq(err.msg, ".process.capabilities.bounding[1]: unknown capability "
+			 "\"CAP_NOPE\"");
 }
 
 /* CAP_CHECKPOINT_RESTORE (40) is known to libcap; a kernel with 40 caps lacks it. */
@@ -93,11 +108,11 @@ Test(security_caps, name_newer_than_the_kernel_is_skipped)
 
 Test(security_caps, warnings_may_be_null)
 {
-	char *set[] = { "CAP_FOO", NULL };
+	char *set[] = { "CAP_CHECKPOINT_RESTORE", NULL };
 	struct security_plan plan;
 	struct husk_error err;
 
-	cr_assert_eq(prepare_names(set, NULL, NULL, NULL, NULL, 41, &plan, NULL, &err), 0);
+	cr_assert_eq(prepare_names(set, NULL, NULL, NULL, NULL, 40, &plan, NULL, &err), 0);
 	cr_assert_eq(plan.cap_bounding, 0);
 }
 
@@ -107,7 +122,6 @@ Test(security_caps, kernel_rules_are_checked_early)
 	char *perm[] = { "CAP_KILL", NULL };
 	char *eff[] = { "CAP_KILL", "CAP_CHOWN", NULL };
 	char *inh[] = { "CAP_NET_RAW", NULL };
-	char *amb[] = { "CAP_KILL", NULL };
 	struct security_plan plan;
 	struct husk_error err;
 
@@ -119,25 +133,67 @@ Test(security_caps, kernel_rules_are_checked_early)
 	cr_assert_str_eq(err.msg, ".process.capabilities.inheritable[0]: CAP_NET_RAW is not in "
 			 ".process.capabilities.bounding (the kernel refuses inheritable "
 			 "capabilities outside it)");
-	cr_assert_lt(prepare_names(bnd, NULL, perm, NULL, amb, 41, &plan, NULL, &err), 0);
-	cr_assert_str_eq(err.msg, ".process.capabilities.ambient[0]: CAP_KILL must also be in "
-			 ".process.capabilities.permitted and .inheritable (the kernel raises only "
-			 "those)");
+}
+
+/*
+ * runc spec's and podman's shape: ambient capabilities without inheritable
+ * ones.  Not an error (runc and crun run it): the ones the kernel would
+ * refuse to raise are left out, and a debug note names them.
+ */
+Test(security_caps, ambient_outside_inheritable_is_left_out_with_a_note)
+{
+	char *three[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL };
+	char *inh[] = { "CAP_NET_BIND_SERVICE", NULL };
+	_cleanup_strv_ char **warnings = NULL, **notes = NULL;
+	struct security_plan plan;
+	struct husk_error err;
+
+	cr_assert_eq(prepare_names(three, three, three, NULL, three, 41, &plan, &warnings, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(plan.cap_ambient, 0);
+	cr_assert_eq(plan.cap_ambient_dropped,
+		     B(CAP_AUDIT_WRITE) | B(CAP_KILL) | B(CAP_NET_BIND_SERVICE));
+	cr_assert_eq(plan.cap_inheritable, 0, "nothing is added to inheritable");
+	cr_assert_eq(strv_length(warnings), 0, "a note, not a warning");
+	security_notes(&plan, &notes);
+	cr_assert_eq(strv_length(notes), 1);
+	cr_assert_str_eq(notes[0], ".process.capabilities.ambient: not raised: CAP_KILL, "
+			 "CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE (the kernel raises only capabilities "
+			 "also in .permitted and .inheritable)");
+
+	/* With one of them inheritable, that one is raised and the note names the rest. */
+	strv_free(TAKE_PTR(notes));
+	cr_assert_eq(prepare_names(three, three, three, inh, three, 41, &plan, NULL, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(plan.cap_ambient, B(CAP_NET_BIND_SERVICE));
+	security_notes(&plan, &notes);
+	cr_assert_eq(strv_length(notes), 1);
+	cr_assert_str_eq(notes[0], ".process.capabilities.ambient: not raised: CAP_KILL, "
+			 "CAP_AUDIT_WRITE (the kernel raises only capabilities also in .permitted "
+			 "and .inheritable)");
+
+	/* All raisable: no note. */
+	strv_free(TAKE_PTR(notes));
+	cr_assert_eq(prepare_names(three, three, three, three, three, 41, &plan, NULL, &err), 0);
+	security_notes(&plan, &notes);
+	cr_assert_eq(strv_length(notes), 0);
 }
 
 Test(security_caps, prepare_through_the_spec)
 {
 	_cleanup_strv_ char **warnings = NULL;
 	struct security_plan *p = plan_with("\"capabilities\":{\"bounding\":[\"CAP_KILL\","
-					    "\"CAP_NOPE\"],\"permitted\":[\"CAP_KILL\"]}",
+					    "\"CAP_CHOWN\"],\"permitted\":[\"CAP_KILL\"]}",
 					    "", &warnings);
 
-	cr_assert_eq(p->cap_bounding, B(CAP_KILL));
+	cr_assert_eq(p->cap_bounding, B(CAP_KILL) | B(CAP_CHOWN));
 	cr_assert_eq(p->cap_permitted, B(CAP_KILL));
 	cr_assert_eq(p->cap_effective, 0);
-	cr_assert_eq(strv_length(warnings), 1);
+	cr_assert_eq(strv_length(warnings), 0);
 	cr_assert_null(p->bpf);
 	security_plan_free(p);
+	plan_fails("\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_NOPE\"]}", "",
+		   ".process.capabilities.bounding[1]: unknown capability \"CAP_NOPE\"");
 	plan_fails("\"capabilities\":{\"ambient\":[\"CAP_KILL\"],\"bounding\":[\"KILL\"]}", "",
 		   ".process.capabilities.bounding[0]: \"KILL\" is not a capability name "
 		   "(expected CAP_KILL)");

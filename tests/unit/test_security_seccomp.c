@@ -464,14 +464,25 @@ Test(security_seccomp, architectures)
 	sc_fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"x86_64\"]}",
 		 ".linux.seccomp.architectures[0]: \"x86_64\" is not an architecture name "
 		 "(expected SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...)");
+	/* runtime-spec: a value that cannot be mapped MUST be an error */
+	sc_fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\","
+		 "\"SCMP_ARCH_BOGUS\"]}",
+		 ".linux.seccomp.architectures[1]: unknown seccomp architecture "
+		 "\"SCMP_ARCH_BOGUS\" (expected SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...)");
 	p = sc_plan("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":["
-		    "\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_VAX\",\"SCMP_ARCH_S390X\","
+		    "\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_LOONGARCH64\",\"SCMP_ARCH_S390X\","
 		    "\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\",\"SCMP_ARCH_X86\"],"
 		    "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
 		    &warnings);
-	cr_assert_eq(strv_length(warnings), 1);
-	cr_assert(str_has_prefix(warnings[0], "seccomp architecture SCMP_ARCH_VAX is unknown to "
-				 "libseccomp "), "%s", warnings[0]);
+	/* A name of the runtime-spec that an older libseccomp lacks (2.5 has no
+	 * loongarch64): skipped with a warning, not an error. */
+	if (seccomp_arch_resolve_name("loongarch64") == 0) {
+		cr_assert_eq(strv_length(warnings), 1);
+		cr_assert(str_has_prefix(warnings[0], "seccomp architecture SCMP_ARCH_LOONGARCH64 "
+					 "is unknown to libseccomp "), "%s", warnings[0]);
+	} else {
+		cr_assert_eq(strv_length(warnings), 0);
+	}
 	/* Architectures this kernel can never report are left out of the program. */
 	if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
 		bool i386 = false;

@@ -414,8 +414,8 @@ Test(spec_errors, resources)
 		  "config.json: .linux.resources.blockIO.throttleReadIOPSDevice[0].rate: required "
 		  "field is missing");
 	parse_err(RES("'hugepageLimits':[{'pageSize':'../2MB','limit':1}]"),
-		  "config.json: .linux.resources.hugepageLimits[0].pageSize: expected a size such "
-		  "as \"2MB\"");
+		  "config.json: .linux.resources.hugepageLimits[0].pageSize: expected a "
+		  "power-of-two size in KB, MB or GB such as \"2MB\" or \"1GB\", got \"../2MB\"");
 	parse_err(RES("'network':{'classID':4294967296}"),
 		  "config.json: .linux.resources.network.classID: expected an unsigned 32-bit "
 		  "integer, got 4294967296");
@@ -424,7 +424,7 @@ Test(spec_errors, resources)
 		  "32-bit integer, got \"3\"");
 	parse_err(RES("'unified':{'../../cgroup.procs':'0'}"),
 		  "config.json: .linux.resources.unified[\"../../cgroup.procs\"]: must be a cgroup "
-		  "file name such as \"memory.high\"");
+		  "file name such as \"memory.high\" (controller.file)");
 	parse_err(RES("'unified':{'memory.max':1024}"),
 		  "config.json: .linux.resources.unified[\"memory.max\"]: expected a string, "
 		  "got 1024");

@@ -518,6 +518,15 @@ static char *error_path(const char *msg)
  * asking for another field next to it (a hook's path, a rule's allow, the
  * process's args and cwd).
  */
+/*
+ * Fields that are refused alone, with an error about themselves rather than
+ * about the field they need: the parser's message names the field at fault
+ * (swap, which is memory plus swap), so the companion is kept from the start.
+ */
+static const char *const companions[][2] = {
+	{ ".linux.resources.memory.swap", ".linux.resources.memory.limit" },
+};
+
 static struct husk_spec *just(const char *target)
 {
 	size_t len;
@@ -528,6 +537,9 @@ static struct husk_spec *just(const char *target)
 	struct husk_spec *spec = NULL;
 
 	cr_assert_eq(jtree_parse(text, len, "config.json", &tree, &err), 0, "%s", err.msg);
+	for (size_t i = 0; i < ARRAY_SIZE(companions); i++)
+		if (strcmp(target, companions[i][0]) == 0)
+			k.extra[k.n++] = xstrdup(companions[i][1]);
 	for (;;) {
 		_cleanup_json_writer_ struct json_writer *w = json_writer_new(false);
 		const char *out;

@@ -67,7 +67,7 @@ static const char full_config[] =
 	"    'realtimeRuntime':950000,'realtimePeriod':1000000,'cpus':'2-3','mems':'0-7',"
 	"    'idle':1},"
 	"   'pids':{'limit':32771},"
-	"   'blockIO':{'weight':10,'leafWeight':65535,"
+	"   'blockIO':{'weight':10,'leafWeight':1000,"
 	"    'weightDevice':[{'major':8,'minor':0,'weight':500,'leafWeight':300},"
 	"     {'major':8,'minor':16,'weight':500}],"
 	"    'throttleReadBpsDevice':[{'major':8,'minor':0,'rate':600}],"
@@ -308,7 +308,7 @@ Test(spec_parse, full_resources)
 	cr_assert_eq(r->pids_limit.value, 32771);
 
 	cr_assert_eq(r->block_io->weight.value, 10);
-	cr_assert_eq(r->block_io->leaf_weight.value, 65535);
+	cr_assert_eq(r->block_io->leaf_weight.value, 1000);
 	cr_assert_eq(r->block_io->n_weight_device, 2);
 	cr_assert_eq(r->block_io->weight_device[0].leaf_weight.value, 300);
 	cr_assert_not(r->block_io->weight_device[1].leaf_weight.set);
@@ -434,13 +434,13 @@ Test(spec_parse, unknown_fields_are_ignored)
 		"'process':{'args':['a'],'cwd':'/','brandNew':{'deep':[[[]]]},"
 		" 'user':{'uid':1,'sid':'S-1'}},"
 		"'linux':{'namespaces':[{'type':'pid','extra':true}],'unknownThing':42,"
-		" 'resources':{'memory':{'limit':1,'whatever':'x'},'newController':{}}},"
+		" 'resources':{'memory':{'limit':1048576,'whatever':'x'},'newController':{}}},"
 		"'zzz':1e999}");
 
 	cr_assert_str_eq(s->root_path, "r");
 	cr_assert_eq(s->process->user.uid, 1);
 	cr_assert_eq(s->linux_->n_namespaces, 1);
-	cr_assert_eq(s->linux_->resources->memory->limit.value, 1);
+	cr_assert_eq(s->linux_->resources->memory->limit.value, 1048576);
 }
 
 Test(spec_parse, null_means_absent)
@@ -480,12 +480,12 @@ Test(spec_parse, number_edges)
 		CFG("'process':{'args':['a'],'cwd':'/','user':{'uid':4294967295,'gid':0},"
 		    " 'rlimits':[{'type':'RLIMIT_AS','soft':18446744073709551615,"
 		    "  'hard':18446744073709551615}]},"
-		    "'linux':{'resources':{'memory':{'limit':-9223372036854775808,"
+		    "'linux':{'resources':{'memory':{'limit':9223372036854775807,"
 		    "  'swap':-1}}}"));
 
 	cr_assert_eq(s->process->user.uid, UINT32_MAX);
 	cr_assert_eq(s->process->rlimits[0].soft, UINT64_MAX);
-	cr_assert_eq(s->linux_->resources->memory->limit.value, INT64_MIN);
+	cr_assert_eq(s->linux_->resources->memory->limit.value, INT64_MAX);
 	cr_assert_eq(s->linux_->resources->memory->swap.value, -1);
 }
 
