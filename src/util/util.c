@@ -130,6 +130,19 @@ void strv_push(char ***v, const char *s)
 	strv_consume(v, xstrdup(s));
 }
 
+void strv_builder_consume(struct strv_builder *b, char *s)
+{
+	if (b->n + 2 > b->cap) {
+		size_t cap = b->cap < 8 ? 8 : b->cap * 2;
+
+		b->v = xrealloc(b->v, cap * sizeof(char *));
+		b->cap = cap;
+		b->grows++;
+	}
+	b->v[b->n++] = s;
+	b->v[b->n] = NULL;
+}
+
 bool strv_contains(char *const *v, const char *s)
 {
 	for (size_t i = 0; v && v[i]; i++)
