@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "husk/interrupt.h"
 #include "husk/log.h"
 #include "husk/util.h"
 
@@ -175,6 +176,10 @@ int create_container(const struct global_opts *g, const struct create_opts *o, c
 	int r;
 
 	created_init(c);
+	/* From here on a SIGTERM ends husk through created_destroy(), not halfway. */
+	r = interrupt_arm(err);
+	if (r < 0)
+		return r;
 	r = container_id_validate(id, err);
 	if (r < 0)
 		return r;
@@ -196,6 +201,9 @@ int create_container(const struct global_opts *g, const struct create_opts *o, c
 		return r;
 	}
 	r = create_in_dir(g, o, id, bundle, rootfs, spec, c, err);
+	/* A signal that came while husk was not waiting counts as well. */
+	if (r == 0)
+		r = interrupt_wait(-1, 0, 0, "the container was being created", err);
 	if (r < 0)
 		created_destroy(c);
 	return r;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "husk/interrupt.h"
 #include "husk/log.h"
 #include "husk/security.h"
 #include "husk/util.h"
@@ -333,6 +334,10 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 	pidfd = exec_target(g, id, o, cmd, &spec, &init_pid, &bundle, err);
 	if (pidfd < 0)
 		return pidfd;
+	/* A SIGTERM while the process is being made stops it, not husk halfway. */
+	r = interrupt_arm(err);
+	if (r < 0)
+		return r;
 	/* Before the process exists, so a ^C during setup reaches it (see run). */
 	if (!o->detach) {
 		sfd = cli_signals_take(err);
@@ -356,8 +361,18 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 		return r;
 	if (res.note[0])
 		log_debug("%s", res.note);
-	if (launch_wait_exec(&res, err) < 0)
+	r = launch_wait_exec(&res, err);
+	if (r == -EINTR && interrupt_signal()) {
+		kill_and_reap(res.pid);
+		return r;
+	}
+	if (r < 0)
 		return exec_not_run(res.pid, err);
+	if (o->detach && (r = interrupt_wait(-1, 0, 0, "the process was being started",
+					       err)) < 0) {
+		kill_and_reap(res.pid);
+		return r;
+	}
 	if (o->pid_file && (r = cli_write_pid_file(o->pid_file, res.pid, err)) < 0) {
 		kill_and_reap(res.pid);
 		return r;

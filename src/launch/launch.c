@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "husk/interrupt.h"
 #include "husk/security.h"
 #include "husk/util.h"
 #include "launch-internal.h"
@@ -99,7 +100,8 @@ static int plan_namespaces(struct child_ctx *ctx, struct launch_plan *plan, stru
 			plan->new_flags |= ns_clone_flag[ns->type];
 			continue;
 		}
-		plan->join_fd[ns->type] = open(ns->path, O_RDONLY | O_CLOEXEC);
+		/* O_NONBLOCK: a FIFO there must not block us; setns() refuses it. */
+		plan->join_fd[ns->type] = open(ns->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (plan->join_fd[ns->type] < 0)
 			return husk_error_set(err, errno, ".linux.namespaces[%zu].path: open %s", i,
 					      ns->path);
@@ -214,6 +216,7 @@ static pid_t clone_in_joined_pid_ns(struct child_ctx *ctx, struct launch_plan *p
 				  &ignored);
 		if (pid == 0) {
 			close(sv[0]);
+			interrupt_forget();
 			ctx->sync_fd = sv[1];
 			child_main(ctx, plan); /* never returns */
 		}
@@ -320,6 +323,9 @@ static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *pla
 	for (;;) {
 		_cleanup_close_ int fd = -1;
 
+		r = sync_wait(sync_fd, "the container process was being set up", err);
+		if (r < 0)
+			goto fail;
 		r = sync_recv_fd(sync_fd, &msg, &fd);
 		if (r == 0)
 			return launch_child_vanished(pid, "container process", err);
@@ -428,6 +434,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 		}
 		if (pid == 0) {
 			close(sv[0]);
+			interrupt_forget();
 			ctx.sync_fd = sv[1];
 			child_main(&ctx, &plan); /* never returns */
 		}
@@ -455,6 +462,9 @@ int launch_wait_exec(struct launch_result *res, struct husk_error *err)
 
 	if (res->sync_fd < 0)
 		return 0;
+	r = sync_wait(res->sync_fd, "the container process was starting its process", err);
+	if (r < 0)
+		return r;
 	r = sync_recv(res->sync_fd, &msg);
 	closep(&res->sync_fd);
 	if (r == 1 && msg.type == SYNC_EXEC_FAILED)

@@ -53,6 +53,12 @@ int sync_send_fd(int fd, enum sync_type type, int payload_fd);
  * (O_CLOEXEC), or -1.  Anything more than one fd is closed and -EPROTO.
  */
 int sync_recv_fd(int fd, struct sync_msg *msg, int *payload_fd);
+/*
+ * husk's side: wait until a message (or EOF) is there to read, or until
+ * husk is interrupted (-EINTR, err says by what, "while <what>"); see
+ * husk/interrupt.h.  The container side never calls it.
+ */
+int sync_wait(int fd, const char *what, struct husk_error *err);
 /* Wait for the next message and read it without taking it (as sync_recv()). */
 int sync_peek(int fd, struct sync_msg *msg);
 
