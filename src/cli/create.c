@@ -10,6 +10,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -28,11 +30,20 @@ static const char create_description[] =
 	"Create container ID from the bundle: its process is set up and waits until\n"
 	"\"husk start ID\" runs the process of config.json.";
 
-/* The host path of the root filesystem: .root.path against the bundle, resolved. */
-static char *rootfs_path(const struct husk_spec *spec, const char *bundle,
+/*
+ * The root filesystem: .root.path against the bundle, opened here once
+ * (O_PATH; symlinks in the path are followed now, as runc resolves them)
+ * into *fd.  Everything after, the container's root included, is built
+ * from that fd, never from the path again, so a rootfs swapped for a
+ * symlink meanwhile cannot redirect it.  Returns the path the fd has, for
+ * state.json and messages.
+ */
+static char *rootfs_open(const struct husk_spec *spec, const char *bundle, int *fd,
 			 struct husk_error *err)
 {
 	_cleanup_free_ char *joined = NULL;
+	_cleanup_close_ int dfd = -1;
+	char link[64];
 	char *real;
 	struct stat st;
 
@@ -44,17 +55,24 @@ static char *rootfs_path(const struct husk_spec *spec, const char *bundle,
 		joined = xstrdup(spec->root_path);
 	else
 		joined = xasprintf("%s/%s", bundle, spec->root_path);
-	real = realpath(joined, NULL);
-	if (!real) {
-		husk_error_set(err, errno, "config.json: .root.path: rootfs %s", joined);
+	dfd = open(joined, O_PATH | O_CLOEXEC);
+	if (dfd < 0) {
+		husk_error_set(err, errno, "config.json: .root.path: open the rootfs %s", joined);
 		return NULL;
 	}
-	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (fstat(dfd, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		husk_error_setq(err, ENOTDIR, "config.json: .root.path: rootfs %s is not a "
-				"directory", real);
-		free(real);
+				"directory", joined);
 		return NULL;
 	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
+	real = realpath(link, NULL);
+	if (!real) {
+		husk_error_set(err, errno, "config.json: .root.path: the path of the rootfs %s "
+			       "(readlink %s)", joined, link);
+		return NULL;
+	}
+	*fd = TAKE_FD(dfd);
 	return real;
 }
 
@@ -123,7 +141,7 @@ void created_destroy(struct created *c)
 
 /* Steps once the container directory exists; any failure is undone by the caller. */
 static int create_in_dir(const struct global_opts *g, const struct create_opts *o,
-			 const char *id, const char *bundle, const char *rootfs,
+			 const char *id, const char *bundle, const char *rootfs, int rootfs_fd,
 			 const struct husk_spec *spec, struct created *c, struct husk_error *err)
 {
 	_cleanup_close_ int fifo_fd = -1;
@@ -137,6 +155,7 @@ static int create_in_dir(const struct global_opts *g, const struct create_opts *
 		.id = id,
 		.bundle = bundle,
 		.rootfs = rootfs,
+		.rootfs_fd = rootfs_fd,
 		.exec_fifo_fd = fifo_fd,
 		.preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot,
@@ -172,6 +191,7 @@ int create_container(const struct global_opts *g, const struct create_opts *o, c
 	_cleanup_spec_ struct husk_spec *spec = NULL;
 	_cleanup_free_ char *bundle = NULL;
 	_cleanup_free_ char *rootfs = NULL;
+	_cleanup_close_ int rootfs_fd = -1;
 	const char *b = o->bundle && *o->bundle ? o->bundle : ".";
 	int r;
 
@@ -189,7 +209,7 @@ int create_container(const struct global_opts *g, const struct create_opts *o, c
 	r = spec_load(bundle, &spec, err);
 	if (r < 0)
 		return r;
-	rootfs = rootfs_path(spec, bundle, err);
+	rootfs = rootfs_open(spec, bundle, &rootfs_fd, err);
 	if (!rootfs)
 		return -(err->errnum ? err->errnum : EINVAL);
 	r = cli_root_open(g, true, &c->root, err);
@@ -200,7 +220,7 @@ int create_container(const struct global_opts *g, const struct create_opts *o, c
 		state_root_close(&c->root);
 		return r;
 	}
-	r = create_in_dir(g, o, id, bundle, rootfs, spec, c, err);
+	r = create_in_dir(g, o, id, bundle, rootfs, rootfs_fd, spec, c, err);
 	/* A signal that came while husk was not waiting counts as well. */
 	if (r == 0)
 		r = interrupt_wait(-1, 0, 0, "the container was being created", err);

@@ -364,6 +364,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	};
 	int sv[2] = { -1, -1 };
 	_cleanup_close_ int pidfd = -1;
+	int cwd = -1;
 	pid_t pid;
 	int r;
 
@@ -375,6 +376,8 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->note[0] = '\0';
 	if (opts->preserve_fds < 0)
 		return husk_error_setq(err, EINVAL, "--preserve-fds: must not be negative");
+	if (opts->rootfs_fd < 0)
+		return husk_error_setq(err, EBADF, "the rootfs %s is not open", opts->rootfs);
 	if (!opts->spec->process)
 		return husk_error_setq(err, EINVAL, "config.json: .process: required to run a container");
 	/* Consoles come with the console-socket work; until then say so plainly
@@ -415,6 +418,21 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 		}
 	}
 
+	/*
+	 * The container process starts in the rootfs: its working directory is
+	 * the directory the caller opened, which a new mount namespace carries
+	 * over to its own copy of the mount (rootfs.c builds the root from it,
+	 * never from the path).  Ours goes back right after the clone.
+	 */
+	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0) {
+		r = husk_error_set(err, errno, "open the working directory");
+		goto out;
+	}
+	if (fchdir(opts->rootfs_fd) < 0) {
+		r = husk_error_set(err, errno, "chdir into the rootfs %s", opts->rootfs);
+		goto out;
+	}
 	if (plan.join_fd[NS_PID] >= 0) {
 		pid = clone_in_joined_pid_ns(&ctx, &plan, sv, err);
 		if (pid < 0) {
@@ -439,6 +457,12 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 			child_main(&ctx, &plan); /* never returns */
 		}
 	}
+	if (fchdir(cwd) < 0) {
+		r = husk_error_set(err, errno, "chdir back to the working directory");
+		launch_kill_and_reap(pid);
+		goto out;
+	}
+	closep(&cwd);
 	closep(&sv[1]);
 
 	r = parent_handshake(&ctx, &plan, pid, sv[0], res, err);
@@ -447,6 +471,9 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->pid = pid;
 	res->sync_fd = TAKE_FD(sv[0]);
 out:
+	if (cwd >= 0 && fchdir(cwd) < 0)
+		r = r < 0 ? r : -errno;
+	closep(&cwd);
 	security_plan_free(security);
 	closep(&ctx.fifo_fd);
 	closep(&sv[0]);
