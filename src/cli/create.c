@@ -223,7 +223,7 @@ int create_container(const struct global_opts *g, const struct create_opts *o, c
 	r = create_in_dir(g, o, id, bundle, rootfs, rootfs_fd, spec, c, err);
 	/* A signal that came while husk was not waiting counts as well. */
 	if (r == 0)
-		r = interrupt_wait(-1, 0, 0, "the container was being created", err);
+		r = interrupt_wait(-1, 0, 0, "creating the container", err);
 	if (r < 0)
 		created_destroy(c);
 	return r;

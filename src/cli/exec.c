@@ -368,7 +368,7 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 	}
 	if (r < 0)
 		return exec_not_run(res.pid, err);
-	if (o->detach && (r = interrupt_wait(-1, 0, 0, "the process was being started",
+	if (o->detach && (r = interrupt_wait(-1, 0, 0, "starting the process",
 					       err)) < 0) {
 		kill_and_reap(res.pid);
 		return r;

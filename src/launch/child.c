@@ -124,8 +124,9 @@ static int stage_join_namespaces(struct child_ctx *ctx, struct launch_plan *plan
 			int fd = open(ctx->opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 			if (fd < 0 || fchdir(fd) < 0) {
-				int r = husk_error_set(err, errno, "open the rootfs %s in the joined "
-						       "mount namespace", ctx->opts->rootfs);
+				int r = husk_error_set(err, errno, "open the rootfs %s in the "
+						       "joined mount namespace",
+						       ctx->opts->rootfs);
 
 				closep(&fd);
 				return r;

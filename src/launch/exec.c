@@ -150,7 +150,7 @@ static int joiner_wait(const struct launch_exec_opts *opts, int sync_fd, pid_t j
 	for (;;) {
 		_cleanup_close_ int fd = -1;
 
-		r = sync_wait(sync_fd, "the exec helper process was joining the container", err);
+		r = sync_wait(sync_fd, "waiting for the exec helper to join the container", err);
 		if (r < 0) {
 			joiner_stop(joiner, sync_fd);
 			return r;
@@ -199,7 +199,7 @@ static int exec_seccomp_late(const struct launch_exec_opts *opts,
 
 	if (!security_seccomp_has_notify(security) || security_seccomp_early(security))
 		return 0;
-	r = sync_wait(sync_fd, "the exec'd process was loading its seccomp filter", err);
+	r = sync_wait(sync_fd, "waiting for the exec'd process to load its seccomp filter", err);
 	if (r < 0) {
 		launch_kill_and_reap(res->pid);
 		res->pid = -1;

@@ -323,7 +323,7 @@ static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *pla
 	for (;;) {
 		_cleanup_close_ int fd = -1;
 
-		r = sync_wait(sync_fd, "the container process was being set up", err);
+		r = sync_wait(sync_fd, "waiting for the container process to be set up", err);
 		if (r < 0)
 			goto fail;
 		r = sync_recv_fd(sync_fd, &msg, &fd);
@@ -489,7 +489,7 @@ int launch_wait_exec(struct launch_result *res, struct husk_error *err)
 
 	if (res->sync_fd < 0)
 		return 0;
-	r = sync_wait(res->sync_fd, "the container process was starting its process", err);
+	r = sync_wait(res->sync_fd, "waiting for the container process to exec its program", err);
 	if (r < 0)
 		return r;
 	r = sync_recv(res->sync_fd, &msg);

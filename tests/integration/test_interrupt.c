@@ -188,3 +188,41 @@ HTEST(interrupt, sigterm_stops_run_waiting_for_the_lock)
 	free(go);
 	hres_free(&r);
 }
+
+/*
+ * husk exec in the foreground, its process blocked while it is set up (the
+ * same silent agent: exec takes .linux.seccomp from the bundle's config),
+ * then SIGTERM: husk ends, and the half-made process with it.
+ */
+HTEST(interrupt, sigterm_stops_exec_during_setup)
+{
+	char *listener = hpath(c, "agent.sock");
+	struct hres r = { 0 };
+	struct pollfd pfd = { .events = POLLIN };
+	struct hproc p;
+	int lfd, before, after = -1;
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/sleep", "1000") });
+	HUSK(c, &r, "run", "--detach", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	cr_assert(wait_status(c, c->id, "running", HUSK_CALL_TIMEOUT * 1000));
+	before = count_token_procs(c);
+	lfd = silent_agent(c, listener);
+	pfd.fd = lfd;
+	write_blocking_config(c, listener);
+	husk_spawn(c, &p, NULL, ARGS("exec", c->id, "/bin/true"));
+	cr_assert(poll(&pfd, 1, HUSK_CALL_TIMEOUT * 1000) == 1,
+		  "husk exec never connected to the agent socket");
+	usleep(200 * 1000);
+	cr_assert(kill(p.pid, SIGTERM) == 0);
+	hproc_wait(&p, &r, PROMPT_S);
+	cr_assert(!r.timed_out, "husk exec did not end within %d s of SIGTERM", PROMPT_S);
+	cr_assert_eq(r.code, 128 + SIGTERM, "exit %d\n%s", r.code, r.err);
+	assert_contains(r.err, "interrupted by SIGTERM");
+	for (int i = 0; i < 50 && (after = count_token_procs(c)) != before; i++)
+		usleep(20 * 1000);
+	cr_assert_eq(after, before, "the exec left %d process(es) behind", after - before);
+	close(lfd);
+	free(listener);
+	hres_free(&r);
+}
