@@ -38,8 +38,12 @@ int interrupt_arm(struct husk_error *err)
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return husk_error_set(err, errno, "sigprocmask");
 	interrupt_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (interrupt_fd < 0)
-		return husk_error_set(err, errno, "signalfd");
+	if (interrupt_fd < 0) {
+		int r = husk_error_set(err, errno, "signalfd");
+
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		return r;
+	}
 	return 0;
 }
 
