@@ -26,7 +26,12 @@ struct launch_opts {
 	const struct husk_spec *spec;
 	const char *id;
 	const char *bundle;         /* absolute */
-	const char *rootfs;         /* absolute host path of the root filesystem */
+	const char *rootfs;         /* absolute host path of the root filesystem, for messages */
+	/*
+	 * The root filesystem, opened once (O_PATH) by the caller: the container
+	 * is built from this directory, whatever the path names by then.
+	 */
+	int rootfs_fd;
 	int exec_fifo_fd;           /* read end from exec_fifo_create(), or -1 */
 	int preserve_fds;           /* fds 3 .. 3+n-1 are passed to the workload */
 	bool no_pivot;

@@ -110,6 +110,39 @@ void strv_push(char ***v, const char *s);
 void strv_consume(char ***v, char *s);
 bool strv_contains(char *const *v, const char *s);
 
+/*
+ * A vector that is appended to many times (a repeated flag): the caller
+ * keeps its length and capacity, so each append is amortized O(1) where
+ * strv_push() walks the whole vector.  b->v is always NULL-terminated;
+ * start from { 0 } or { v, strv_length(v), strv_length(v) + 1 }.
+ */
+struct strv_builder {
+	char **v;
+	size_t n;                   /* entries, without the NULL */
+	size_t cap;                 /* slots allocated, the NULL included */
+	size_t grows;               /* reallocations so far (tests check it stays O(log n)) */
+};
+/* Append s itself (takes ownership). */
+void strv_builder_consume(struct strv_builder *b, char *s);
+
+/* ---- environment vectors ("KEY=VALUE" entries) ------------------------------------ */
+
+/* What env_set_all() did, for tests to check that it stays linear. */
+struct env_merge_stats {
+	size_t probes;              /* hash slots looked at (key comparisons included) */
+};
+
+/*
+ * Set every "KEY=VALUE" of `sets` in *env (which may be NULL), in order:
+ * an entry replaces the value of the first entry of *env with the same
+ * KEY, in place, and a KEY *env lacks is appended; so among several sets
+ * of one KEY the last wins.  Entries of *env are never reordered.  An
+ * entry without '=' is a KEY of its own (the caller validates its input).
+ * Linear in the number of entries: one hash table over the keys.  stats
+ * may be NULL.
+ */
+void env_set_all(char ***env, char *const *sets, struct env_merge_stats *stats);
+
 /* ---- strings ------------------------------------------------------------ */
 
 bool str_has_prefix(const char *s, const char *prefix);

@@ -157,6 +157,12 @@ int cli_exit_code(int status);
  */
 int cli_signals_take(struct husk_error *err);
 
+/*
+ * The process is gone: close the signalfd and unblock what cli_signals_take()
+ * and interrupt_arm() blocked, so that these signals end husk again.
+ */
+void cli_signals_release(int *sfd);
+
 /* Forward those signals to our child `pid` until it exits; its wait status in *status. */
 int cli_forward_until_exit(int sfd, pid_t pid, int *status, struct husk_error *err);
 

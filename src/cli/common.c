@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "husk/interrupt.h"
 #include "husk/json.h"
 #include "husk/log.h"
 #include "husk/security.h"
@@ -211,6 +212,18 @@ int cli_signals_take(struct husk_error *err)
 	if (fd < 0)
 		return husk_error_set(err, errno, "signalfd");
 	return fd;
+}
+
+void cli_signals_release(int *sfd)
+{
+	sigset_t set;
+
+	closep(sfd);
+	interrupt_disarm();
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
+		sigaddset(&set, forwarded_signals[i]);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /*

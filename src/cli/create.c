@@ -10,6 +10,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "husk/interrupt.h"
 #include "husk/log.h"
 #include "husk/util.h"
 
@@ -27,11 +30,20 @@ static const char create_description[] =
 	"Create container ID from the bundle: its process is set up and waits until\n"
 	"\"husk start ID\" runs the process of config.json.";
 
-/* The host path of the root filesystem: .root.path against the bundle, resolved. */
-static char *rootfs_path(const struct husk_spec *spec, const char *bundle,
+/*
+ * The root filesystem: .root.path against the bundle, opened here once
+ * (O_PATH; symlinks in the path are followed now, as runc resolves them)
+ * into *fd.  Everything after, the container's root included, is built
+ * from that fd, never from the path again, so a rootfs swapped for a
+ * symlink meanwhile cannot redirect it.  Returns the path the fd has, for
+ * state.json and messages.
+ */
+static char *rootfs_open(const struct husk_spec *spec, const char *bundle, int *fd,
 			 struct husk_error *err)
 {
 	_cleanup_free_ char *joined = NULL;
+	_cleanup_close_ int dfd = -1;
+	char link[64];
 	char *real;
 	struct stat st;
 
@@ -43,17 +55,24 @@ static char *rootfs_path(const struct husk_spec *spec, const char *bundle,
 		joined = xstrdup(spec->root_path);
 	else
 		joined = xasprintf("%s/%s", bundle, spec->root_path);
-	real = realpath(joined, NULL);
-	if (!real) {
-		husk_error_set(err, errno, "config.json: .root.path: rootfs %s", joined);
+	dfd = open(joined, O_PATH | O_CLOEXEC);
+	if (dfd < 0) {
+		husk_error_set(err, errno, "config.json: .root.path: open the rootfs %s", joined);
 		return NULL;
 	}
-	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (fstat(dfd, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		husk_error_setq(err, ENOTDIR, "config.json: .root.path: rootfs %s is not a "
-				"directory", real);
-		free(real);
+				"directory", joined);
 		return NULL;
 	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
+	real = realpath(link, NULL);
+	if (!real) {
+		husk_error_set(err, errno, "config.json: .root.path: the path of the rootfs %s "
+			       "(readlink %s)", joined, link);
+		return NULL;
+	}
+	*fd = TAKE_FD(dfd);
 	return real;
 }
 
@@ -122,7 +141,7 @@ void created_destroy(struct created *c)
 
 /* Steps once the container directory exists; any failure is undone by the caller. */
 static int create_in_dir(const struct global_opts *g, const struct create_opts *o,
-			 const char *id, const char *bundle, const char *rootfs,
+			 const char *id, const char *bundle, const char *rootfs, int rootfs_fd,
 			 const struct husk_spec *spec, struct created *c, struct husk_error *err)
 {
 	_cleanup_close_ int fifo_fd = -1;
@@ -137,6 +156,7 @@ static int create_in_dir(const struct global_opts *g, const struct create_opts *
 		.id = id,
 		.bundle = bundle,
 		.rootfs = rootfs,
+		.rootfs_fd = rootfs_fd,
 		.exec_fifo_fd = fifo_fd,
 		.preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot,
@@ -177,10 +197,15 @@ int create_container(const struct global_opts *g, const struct create_opts *o, c
 	_cleanup_spec_ struct husk_spec *spec = NULL;
 	_cleanup_free_ char *bundle = NULL;
 	_cleanup_free_ char *rootfs = NULL;
+	_cleanup_close_ int rootfs_fd = -1;
 	const char *b = o->bundle && *o->bundle ? o->bundle : ".";
 	int r;
 
 	created_init(c);
+	/* From here on a SIGTERM ends husk through created_destroy(), not halfway. */
+	r = interrupt_arm(err);
+	if (r < 0)
+		return r;
 	r = container_id_validate(id, err);
 	if (r < 0)
 		return r;
@@ -192,7 +217,7 @@ int create_container(const struct global_opts *g, const struct create_opts *o, c
 		r = spec_check_supported(spec, err);
 	if (r < 0)
 		return r;
-	rootfs = rootfs_path(spec, bundle, err);
+	rootfs = rootfs_open(spec, bundle, &rootfs_fd, err);
 	if (!rootfs)
 		return -(err->errnum ? err->errnum : EINVAL);
 	r = cli_root_open(g, true, &c->root, err);
@@ -203,7 +228,10 @@ int create_container(const struct global_opts *g, const struct create_opts *o, c
 		state_root_close(&c->root);
 		return r;
 	}
-	r = create_in_dir(g, o, id, bundle, rootfs, spec, c, err);
+	r = create_in_dir(g, o, id, bundle, rootfs, rootfs_fd, spec, c, err);
+	/* A signal that came while husk was not waiting counts as well. */
+	if (r == 0)
+		r = interrupt_wait(-1, 0, 0, "creating the container", err);
 	if (r < 0)
 		created_destroy(c);
 	return r;

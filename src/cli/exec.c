@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "husk/interrupt.h"
 #include "husk/log.h"
 #include "husk/security.h"
 #include "husk/util.h"
@@ -96,22 +97,21 @@ static int exec_validate(const struct exec_opts *o, size_t n_args, struct husk_e
 	return 0;
 }
 
-/* Set K=V in *env, replacing an existing K (the last -e wins, as in runc). */
-static int env_set(char ***env, const char *kv, struct husk_error *err)
+/*
+ * -e K=V on top of the container's env: the last -e of a K wins, and it
+ * replaces the container's own value of K in place (as in runc).  Linear
+ * in the number of entries (env_set_all), however many -e are given.
+ */
+static int apply_env(char ***env, char **sets, struct husk_error *err)
 {
-	const char *eq = strchr(kv, '=');
-	size_t klen = eq ? (size_t)(eq - kv) : 0;
+	for (size_t i = 0; sets && sets[i]; i++) {
+		const char *eq = strchr(sets[i], '=');
 
-	if (!eq || klen == 0)
-		return husk_error_setq(err, EINVAL, "--env \"%s\": expected KEY=VALUE", kv);
-	for (size_t i = 0; *env && (*env)[i]; i++) {
-		if (strncmp((*env)[i], kv, klen + 1) == 0) {
-			free((*env)[i]);
-			(*env)[i] = xstrdup(kv);
-			return 0;
-		}
+		if (!eq || eq == sets[i])
+			return husk_error_setq(err, EINVAL, "--env \"%s\": expected KEY=VALUE",
+					       sets[i]);
 	}
-	strv_push(env, kv);
+	env_set_all(env, sets, NULL);
 	return 0;
 }
 
@@ -194,11 +194,9 @@ static int process_from_flags(struct husk_process *p, const struct exec_opts *o,
 		free(p->cwd);
 		p->cwd = xstrdup(o->cwd);
 	}
-	for (size_t i = 0; o->env && o->env[i]; i++) {
-		r = env_set(&p->env, o->env[i], err);
-		if (r < 0)
-			return r;
-	}
+	r = apply_env(&p->env, o->env, err);
+	if (r < 0)
+		return r;
 	if (o->user && (r = apply_user(&p->user, o->user, err)) < 0)
 		return r;
 	r = apply_gids(&p->user, o->gids, err);
@@ -337,6 +335,10 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 	pidfd = exec_target(g, id, o, cmd, &spec, &init_pid, &bundle, err);
 	if (pidfd < 0)
 		return pidfd;
+	/* A SIGTERM while the process is being made stops it, not husk halfway. */
+	r = interrupt_arm(err);
+	if (r < 0)
+		return r;
 	/* Before the process exists, so a ^C during setup reaches it (see run). */
 	if (!o->detach) {
 		sfd = cli_signals_take(err);
@@ -366,8 +368,18 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 	unapplied = spec_exec_unapplied(spec->process);
 	if (unapplied)
 		log_warn("%s", unapplied);
-	if (launch_wait_exec(&res, err) < 0)
+	r = launch_wait_exec(&res, err);
+	if (r == -EINTR && interrupt_signal()) {
+		kill_and_reap(res.pid);
+		return r;
+	}
+	if (r < 0)
 		return exec_not_run(res.pid, err);
+	if (o->detach && (r = interrupt_wait(-1, 0, 0, "starting the process",
+					       err)) < 0) {
+		kill_and_reap(res.pid);
+		return r;
+	}
 	if (o->pid_file && (r = cli_write_pid_file(o->pid_file, res.pid, err)) < 0) {
 		kill_and_reap(res.pid);
 		return r;

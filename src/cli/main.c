@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "husk/interrupt.h"
 #include "husk/log.h"
 #include "husk/security.h"
 #include "husk/util.h"
@@ -190,5 +191,7 @@ int main(int argc, char **argv)
 		r = -1;
 	}
 	log_close();
+	/* Stopped by SIGTERM & co: after cleaning up, die of it (husk/interrupt.h). */
+	interrupt_reraise();
 	return r < 0 ? 1 : r;
 }

@@ -39,8 +39,13 @@ static const struct opt_def *opt_find(const struct opt_def *defs, size_t n, cons
 	return NULL;
 }
 
-/* Store `value` (never NULL here) into the flag's target. */
-static int opt_store(const struct opt_def *d, const char *value, struct husk_error *err)
+/*
+ * Store `value` (never NULL here) into the flag's target.  A list flag
+ * appends through its builder in `lists` (one per table entry), so that a
+ * flag repeated n times costs O(n), not O(n^2).
+ */
+static int opt_store(const struct opt_def *d, struct strv_builder *list, const char *value,
+		     struct husk_error *err)
 {
 	int64_t v;
 
@@ -62,7 +67,8 @@ static int opt_store(const struct opt_def *d, const char *value, struct husk_err
 		*d->to.i = (int)v;
 		return 0;
 	case OPT_LIST:
-		strv_push(d->to.v, value);
+		strv_builder_consume(list, xstrdup(value));
+		*d->to.v = list->v;
 		return 0;
 	}
 	return husk_error_setq(err, EINVAL, "flag --%s: bad table entry", d->name);
@@ -72,8 +78,8 @@ static int opt_store(const struct opt_def *d, const char *value, struct husk_err
  * One option word at argv[*i] ("-x", "--x=v", ...).  A value flag without
  * "=" takes the next word whatever it looks like, as Go's flag package does.
  */
-static int opt_one(const struct opt_def *defs, size_t n_defs, int argc, char **argv, int *i,
-		   struct opt_result *res, struct husk_error *err)
+static int opt_one(const struct opt_def *defs, size_t n_defs, struct strv_builder *lists,
+		   int argc, char **argv, int *i, struct opt_result *res, struct husk_error *err)
 {
 	const char *word = argv[*i];
 	const char *name = word + (word[1] == '-' ? 2 : 1);
@@ -93,7 +99,7 @@ static int opt_one(const struct opt_def *defs, size_t n_defs, int argc, char **a
 				       word[1] == '-' ? "-" : "", (int)len, name);
 	}
 	if (eq)
-		return opt_store(d, eq + 1, err);
+		return opt_store(d, &lists[d - defs], eq + 1, err);
 	if (d->type == OPT_BOOL) {
 		*d->to.b = true;
 		return 0;
@@ -102,15 +108,23 @@ static int opt_one(const struct opt_def *defs, size_t n_defs, int argc, char **a
 		return husk_error_setq(err, EINVAL, "flag --%s needs a value (%s)", d->name,
 				       d->metavar ? d->metavar : "VALUE");
 	(*i)++;
-	return opt_store(d, argv[*i], err);
+	return opt_store(d, &lists[d - defs], argv[*i], err);
 }
 
 int opts_parse(const struct opt_def *defs, size_t n_defs, int argc, char **argv,
 	       unsigned flags, struct opt_result *res, struct husk_error *err)
 {
+	_cleanup_free_ struct strv_builder *lists = xcalloc(n_defs, sizeof(*lists));
 	bool only_args = false;
 	int r;
 
+	for (size_t k = 0; k < n_defs; k++) {
+		if (defs[k].type != OPT_LIST || !*defs[k].to.v)
+			continue;
+		lists[k].v = *defs[k].to.v;
+		lists[k].n = strv_length(lists[k].v);
+		lists[k].cap = lists[k].n + 1;
+	}
 	res->args = xcalloc((size_t)argc + 1, sizeof(char *));
 	res->n_args = 0;
 	res->help = false;
@@ -127,7 +141,7 @@ int opts_parse(const struct opt_def *defs, size_t n_defs, int argc, char **argv,
 			only_args = true;
 			continue;
 		}
-		r = opt_one(defs, n_defs, argc, argv, &i, res, err);
+		r = opt_one(defs, n_defs, lists, argc, argv, &i, res, err);
 		if (r < 0) {
 			opt_result_free(res);
 			return r;

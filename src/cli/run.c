@@ -54,11 +54,13 @@ static int run_container(const struct global_opts *g, const struct run_opts *o, 
 	int r;
 
 	/*
-	 * Block the forwarded signals before the container exists: a Ctrl-C
-	 * during setup then waits in the signalfd and reaches the container
-	 * once it runs (which exits, and is cleaned up), instead of killing
-	 * husk halfway.  The workload itself starts with an empty signal mask
-	 * (husk-init resets it).
+	 * Block the forwarded signals before the container exists, so none
+	 * kills husk halfway.  SIGINT, SIGTERM, SIGHUP and SIGQUIT during
+	 * setup stop the setup (husk/interrupt.h: create_container() and
+	 * launch_wait_exec() wait interruptibly) and the container is removed
+	 * as on any failure; the others wait in the signalfd and reach the
+	 * workload once it runs.  The workload itself starts with an empty
+	 * signal mask (husk-init resets it).
 	 */
 	if (!o->detach) {
 		sfd = cli_signals_take(err);
@@ -82,6 +84,9 @@ static int run_container(const struct global_opts *g, const struct run_opts *o, 
 	r = cli_forward_until_exit(sfd, pid, &status, err);
 	if (r < 0)
 		return r;
+	/* Nobody to forward to any more: a signal may end husk again, also
+	 * while it waits for the container's lock to delete it. */
+	cli_signals_release(&sfd);
 	/* The workload's status is what the caller waits for: a failed cleanup
 	 * is worth a warning, not the loss of that status. */
 	if (!o->keep && run_cleanup(g, id, err) < 0 && err->errnum != ENOENT)

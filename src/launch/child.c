@@ -114,6 +114,25 @@ static int stage_join_namespaces(struct child_ctx *ctx, struct launch_plan *plan
 			return husk_error_set(err, errno, "join the %s namespace from .linux.namespaces",
 					      spec_ns_type_name(t));
 		closep(&plan->join_fd[t]);
+		if (t == NS_MOUNT) {
+			/*
+			 * setns() put our working directory, the rootfs husk opened
+			 * (launch.c), on the joined namespace's root.  A rootfs in
+			 * a namespace joined by path can only be found by its path
+			 * there.
+			 */
+			int fd = open(ctx->opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+			if (fd < 0 || fchdir(fd) < 0) {
+				int r = husk_error_set(err, errno, "open the rootfs %s in the "
+						       "joined mount namespace",
+						       ctx->opts->rootfs);
+
+				closep(&fd);
+				return r;
+			}
+			closep(&fd);
+		}
 		if (t == NS_USER) {
 			int rest = (int)(plan->new_flags & ~(uint64_t)(CLONE_NEWUSER | CLONE_NEWPID |
 							       CLONE_NEWCGROUP | CLONE_NEWTIME));

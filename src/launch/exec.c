@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "exec-internal.h"
+#include "husk/interrupt.h"
 #include "husk/security.h"
 #include "husk/util.h"
 #include "launch-internal.h"
@@ -121,6 +123,29 @@ static int exec_seccomp_fd(const struct launch_exec_opts *opts, pid_t pid, int s
 }
 
 /*
+ * Stop a joiner husk no longer waits for (it was interrupted).  Killed and
+ * reaped, it sends nothing more; but it may have cloned the exec'd
+ * process and said so just before: then that READY is already queued,
+ * and the process it names, our child, is killed too.
+ */
+static void joiner_stop(pid_t joiner, int sync_fd)
+{
+	struct pollfd p = { .fd = sync_fd, .events = POLLIN };
+	struct sync_msg msg;
+	long pid;
+
+	launch_kill_and_reap(joiner);
+	while (poll(&p, 1, 0) == 1 && sync_recv(sync_fd, &msg) == 1) {
+		if (msg.type != SYNC_READY)
+			continue;
+		pid = strtol(msg.msg, NULL, 10);
+		if (pid > 0 && pid <= INT32_MAX)
+			launch_kill_and_reap((pid_t)pid);
+		break;
+	}
+}
+
+/*
  * The joiner's messages: SECCOMP_FD when it loaded a notify filter itself
  * (without no_new_privs, see exec-child.c), then READY carrying
  * "<pid> <note>" for the process it cloned, or ERROR.  The joiner exits
@@ -137,6 +162,11 @@ static int joiner_wait(const struct launch_exec_opts *opts, int sync_fd, pid_t j
 	for (;;) {
 		_cleanup_close_ int fd = -1;
 
+		r = sync_wait(sync_fd, "waiting for the exec helper to join the container", err);
+		if (r < 0) {
+			joiner_stop(joiner, sync_fd);
+			return r;
+		}
 		r = sync_recv_fd(sync_fd, &msg, &fd);
 		if (r == 0)
 			return launch_child_vanished(joiner, "the exec helper process", err);
@@ -181,6 +211,12 @@ static int exec_seccomp_late(const struct launch_exec_opts *opts,
 
 	if (!security_seccomp_has_notify(security) || security_seccomp_early(security))
 		return 0;
+	r = sync_wait(sync_fd, "waiting for the exec'd process to load its seccomp filter", err);
+	if (r < 0) {
+		launch_kill_and_reap(res->pid);
+		res->pid = -1;
+		return r;
+	}
 	r = sync_peek(sync_fd, &msg);
 	if (r <= 0 || msg.type != SYNC_SECCOMP_FD)
 		return 0;
@@ -279,6 +315,7 @@ int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
 	}
 	if (joiner == 0) {
 		closep(&sv[0]);
+		interrupt_forget();
 		ctx.sync_fd = sv[1];
 		exec_join_main(&ctx); /* never returns */
 	}

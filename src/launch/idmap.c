@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -84,7 +85,11 @@ static int run_idmap_helper(const char *helper, pid_t pid, const struct husk_idm
 		return husk_error_set(err, errno, "fork for %s", helper);
 	if (child == 0) {
 		char *envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+		sigset_t none;
 
+		/* husk may have blocked SIGTERM & co (husk/interrupt.h): not the helper. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		execve(helper, argv, envp);
 		_exit(127);
 	}

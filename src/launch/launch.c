@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "husk/interrupt.h"
 #include "husk/security.h"
 #include "husk/util.h"
 #include "launch-internal.h"
@@ -99,7 +100,8 @@ static int plan_namespaces(struct child_ctx *ctx, struct launch_plan *plan, stru
 			plan->new_flags |= ns_clone_flag[ns->type];
 			continue;
 		}
-		plan->join_fd[ns->type] = open(ns->path, O_RDONLY | O_CLOEXEC);
+		/* O_NONBLOCK: a FIFO there must not block us; setns() refuses it. */
+		plan->join_fd[ns->type] = open(ns->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (plan->join_fd[ns->type] < 0)
 			return husk_error_set(err, errno, ".linux.namespaces[%zu].path: open %s", i,
 					      ns->path);
@@ -244,6 +246,7 @@ static pid_t clone_in_joined_pid_ns(struct child_ctx *ctx, struct launch_plan *p
 				  &ignored);
 		if (pid == 0) {
 			close(sv[0]);
+			interrupt_forget();
 			ctx->sync_fd = sv[1];
 			child_main(ctx, plan); /* never returns */
 		}
@@ -350,6 +353,9 @@ static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *pla
 	for (;;) {
 		_cleanup_close_ int fd = -1;
 
+		r = sync_wait(sync_fd, "waiting for the container process to be set up", err);
+		if (r < 0)
+			goto fail;
 		r = sync_recv_fd(sync_fd, &msg, &fd);
 		if (r == 0)
 			return launch_child_vanished(pid, "container process", err);
@@ -388,6 +394,7 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	};
 	int sv[2] = { -1, -1 };
 	_cleanup_close_ int pidfd = -1;
+	int cwd = -1;
 	pid_t pid;
 	int r;
 
@@ -402,6 +409,8 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->note[0] = '\0';
 	if (opts->preserve_fds < 0)
 		return husk_error_setq(err, EINVAL, "--preserve-fds: must not be negative");
+	if (opts->rootfs_fd < 0)
+		return husk_error_setq(err, EBADF, "the rootfs %s is not open", opts->rootfs);
 	if (!opts->spec->process)
 		return husk_error_setq(err, EINVAL, "config.json: .process: required to run a container");
 	/* Consoles come with the console-socket work; until then say so plainly
@@ -443,6 +452,21 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 		}
 	}
 
+	/*
+	 * The container process starts in the rootfs: its working directory is
+	 * the directory the caller opened, which a new mount namespace carries
+	 * over to its own copy of the mount (rootfs.c builds the root from it,
+	 * never from the path).  Ours goes back right after the clone.
+	 */
+	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0) {
+		r = husk_error_set(err, errno, "open the working directory");
+		goto out;
+	}
+	if (fchdir(opts->rootfs_fd) < 0) {
+		r = husk_error_set(err, errno, "chdir into the rootfs %s", opts->rootfs);
+		goto out;
+	}
 	if (plan.join_fd[NS_PID] >= 0) {
 		pid = clone_in_joined_pid_ns(&ctx, &plan, sv, err);
 		if (pid < 0) {
@@ -462,10 +486,17 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 		}
 		if (pid == 0) {
 			close(sv[0]);
+			interrupt_forget();
 			ctx.sync_fd = sv[1];
 			child_main(&ctx, &plan); /* never returns */
 		}
 	}
+	if (fchdir(cwd) < 0) {
+		r = husk_error_set(err, errno, "chdir back to the working directory");
+		launch_kill_and_reap(pid);
+		goto out;
+	}
+	closep(&cwd);
 	closep(&sv[1]);
 
 	r = parent_handshake(&ctx, &plan, pid, sv[0], res, err);
@@ -474,6 +505,9 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	res->pid = pid;
 	res->sync_fd = TAKE_FD(sv[0]);
 out:
+	if (cwd >= 0 && fchdir(cwd) < 0)
+		r = r < 0 ? r : -errno;
+	closep(&cwd);
 	security_plan_free(security);
 	closep(&ctx.fifo_fd);
 	closep(&sv[0]);
@@ -489,6 +523,9 @@ int launch_wait_exec(struct launch_result *res, struct husk_error *err)
 
 	if (res->sync_fd < 0)
 		return 0;
+	r = sync_wait(res->sync_fd, "waiting for the container process to exec its program", err);
+	if (r < 0)
+		return r;
 	r = sync_recv_exec(res->sync_fd, &msg);
 	closep(&res->sync_fd);
 	if (r == 1 && msg.type == SYNC_EXEC_FAILED)

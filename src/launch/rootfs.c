@@ -56,23 +56,34 @@ static int root_make_slave(const struct child_ctx *ctx, struct husk_error *err)
 }
 
 /*
- * Step 2.  The clone is attached over the rootfs path; the fd open_tree()
- * gave stays on the new mount's root and becomes rootfd.
+ * Step 2.  The rootfs is never looked up by its path here: the container
+ * process was cloned with its working directory on the directory husk
+ * opened once (launch.c), and the new mount namespace carried that over to
+ * its own copy of the mount.  So a bundle whose rootfs is swapped for a
+ * symlink meanwhile changes nothing.  The clone of "." is attached over
+ * "." itself; the fd open_tree() gave stays on the new mount's root and
+ * becomes rootfd.
  */
 static int rootfs_bind_self(const struct child_ctx *ctx, struct husk_error *err)
 {
 	const char *rootfs = ctx->opts->rootfs;
-	_cleanup_close_ int treefd = mnt_clone(AT_FDCWD, rootfs, true);
+	_cleanup_close_ int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int treefd = -1;
+	int r;
 
+	if (here < 0)
+		return husk_error_set(err, errno, "open the rootfs %s (the working directory)",
+				      rootfs);
+	treefd = mnt_clone(here, "", true);
 	if (treefd < 0) {
-		int r = husk_error_set(err, -treefd, "open_tree the rootfs %s", rootfs);
-
+		r = husk_error_set(err, -treefd, "open_tree the rootfs %s", rootfs);
 		if (r == -ENOSYS)
 			husk_error_hint(err, MNT_API_HINT);
 		return r;
 	}
-	if (move_mount(treefd, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return husk_error_set(err, errno, "bind the rootfs %s onto itself", rootfs);
+	r = mnt_attach(treefd, here);
+	if (r < 0)
+		return husk_error_set(err, -r, "bind the rootfs %s onto itself", rootfs);
 	return TAKE_FD(treefd);
 }
 

@@ -30,12 +30,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "husk/interrupt.h"
 #include "husk/json.h"
 #include "husk/util.h"
 #include "launch-internal.h"
@@ -133,6 +135,28 @@ static int agent_address(const char *path, struct sockaddr_un *sa, int *dirfd,
 	return 0;
 }
 
+/*
+ * connect() to a UNIX socket whose listen queue is full waits, and no
+ * poll() can tell when it has room: the socket is non-blocking, and a full
+ * queue is tried again every AGENT_RETRY_MS, while husk can be interrupted.
+ */
+#define AGENT_RETRY_MS 20
+
+static int agent_connect_retry(int fd, const struct sockaddr_un *sa, struct husk_error *err)
+{
+	for (;;) {
+		int r;
+
+		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		r = interrupt_wait(-1, 0, AGENT_RETRY_MS, "connecting to the seccomp agent", err);
+		if (r < 0)
+			return r;
+	}
+}
+
 /* A SOCK_STREAM connection to the agent (AF_UNIX, as the spec requires). */
 static int agent_connect(const char *path, struct husk_error *err)
 {
@@ -143,13 +167,14 @@ static int agent_connect(const char *path, struct husk_error *err)
 	r = agent_address(path, &sa, &dirfd, err);
 	if (r < 0)
 		return r;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return husk_error_set(err, errno, "socket(AF_UNIX)");
-	while ((r = connect(fd, (struct sockaddr *)&sa, sizeof(sa))) < 0 && errno == EINTR)
-		;
+	r = agent_connect_retry(fd, &sa, err);
+	if (r == -EINTR && interrupt_signal())
+		return r;
 	if (r < 0) {
-		int e = errno;
+		int e = -r;
 
 		husk_error_set(err, e, "connect");
 		if (e == ENOENT || e == ECONNREFUSED)
@@ -162,6 +187,13 @@ static int agent_connect(const char *path, struct husk_error *err)
 		return -e;
 	}
 	return TAKE_FD(fd);
+}
+
+static int agent_wait_writable(int sock, struct husk_error *err)
+{
+	int r = interrupt_wait(sock, POLLOUT, -1, "sending to the seccomp agent", err);
+
+	return r < 0 ? r : 0;
 }
 
 /*
@@ -183,6 +215,7 @@ static int agent_write(int sock, const char *buf, size_t len, int notify_fd,
 	};
 	struct cmsghdr *cm;
 	ssize_t n;
+	int r;
 
 	memset(&ctl, 0, sizeof(ctl));
 	cm = CMSG_FIRSTHDR(&mh);
@@ -190,13 +223,17 @@ static int agent_write(int sock, const char *buf, size_t len, int notify_fd,
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
-	while ((n = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-		;
+	/* The socket is non-blocking: a full one is waited for, interruptibly. */
+	while ((n = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0 && (errno == EINTR || errno == EAGAIN))
+		if (errno == EAGAIN && (r = agent_wait_writable(sock, err)) < 0)
+			return r;
 	if (n < 0)
 		return husk_error_set(err, errno, "sendmsg");
 	for (size_t done = (size_t)n; done < len; done += (size_t)n) {
 		n = send(sock, buf + done, len - done, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR) {
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+			if (errno == EAGAIN && (r = agent_wait_writable(sock, err)) < 0)
+				return r;
 			n = 0;
 			continue;
 		}

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sync socket protocol: see sync.h. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "husk/interrupt.h"
 #include "sync.h"
 
 static int sync_write(int fd, const struct sync_msg *msg)
@@ -183,6 +185,13 @@ int sync_recv_exec(int fd, struct sync_msg *msg)
 		msg->msg[sizeof(msg->msg) - 1] = '\0';
 		return 1;
 	}
+}
+
+int sync_wait(int fd, const char *what, struct husk_error *err)
+{
+	int r = interrupt_wait(fd, POLLIN, -1, what, err);
+
+	return r < 0 ? r : 0;
 }
 
 int sync_peek(int fd, struct sync_msg *msg)

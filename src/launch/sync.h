@@ -64,6 +64,12 @@ int sync_recv_fd(int fd, struct sync_msg *msg, int *payload_fd);
  * --exec-fd; -errno on failure.
  */
 int sync_recv_exec(int fd, struct sync_msg *msg);
+/*
+ * husk's side: wait until a message (or EOF) is there to read, or until
+ * husk is interrupted (-EINTR, err says by what, "while <what>"); see
+ * husk/interrupt.h.  The container side never calls it.
+ */
+int sync_wait(int fd, const char *what, struct husk_error *err);
 /* Wait for the next message and read it without taking it (as sync_recv()). */
 int sync_peek(int fd, struct sync_msg *msg);
 

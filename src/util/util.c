@@ -130,6 +130,19 @@ void strv_push(char ***v, const char *s)
 	strv_consume(v, xstrdup(s));
 }
 
+void strv_builder_consume(struct strv_builder *b, char *s)
+{
+	if (b->n + 2 > b->cap) {
+		size_t cap = b->cap < 8 ? 8 : b->cap * 2;
+
+		b->v = xrealloc(b->v, cap * sizeof(char *));
+		b->cap = cap;
+		b->grows++;
+	}
+	b->v[b->n++] = s;
+	b->v[b->n] = NULL;
+}
+
 bool strv_contains(char *const *v, const char *s)
 {
 	for (size_t i = 0; v && v[i]; i++)
@@ -177,6 +190,20 @@ int parse_uint64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* "a FIFO", "a directory", ... for messages about a file of the wrong type. */
+static const char *file_type_name(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFIFO: return "a FIFO";
+	case S_IFDIR: return "a directory";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFSOCK: return "a socket";
+	case S_IFLNK: return "a symbolic link";
+	default: return "something else";
+	}
+}
+
 int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len,
 		 struct husk_error *err)
 {
@@ -185,13 +212,17 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
 	size_t cap = 4096, n = 0;
 	struct stat st;
 
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (forever, if
+	 * nobody comes); what is not a regular file is refused right after. */
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return husk_error_set(err, errno, "open %s", path);
 	if (fstat(fd, &st) < 0)
 		return husk_error_set(err, errno, "stat %s", path);
 	if (!S_ISREG(st.st_mode))
-		return husk_error_setq(err, EINVAL, "%s: not a regular file", path);
+		return husk_error_setq(err, EINVAL, "%s is %s (fstat), not a regular file: "
+				       "refusing to read it; give husk a regular file", path,
+				       file_type_name(st.st_mode));
 	if ((uint64_t)st.st_size > max)
 		return husk_error_setq(err, EFBIG, "%s: larger than %zu bytes", path, max);
 	buf = xmalloc(cap);

@@ -251,6 +251,32 @@ Test(cli_options, expect_args)
 	cr_assert(strstr(err.msg, "needs exactly 1 argument, got 0"), "%s", err.msg);
 }
 
+/* 40,000 uses of a list flag (exec -e K=V ...): all kept, in order. */
+Test(cli_options, list_flag_many_uses)
+{
+	enum { N = 40000 };
+	char **env = NULL;
+	const struct opt_def defs[] = { OPT_L("env", "e", &env, "K=V", "env") };
+	char **argv = xcalloc(2 * N + 2, sizeof(char *));
+	struct opt_result res;
+	struct husk_error err = { 0 };
+
+	for (int i = 0; i < N; i++) {
+		argv[2 * i] = xstrdup(i % 2 ? "-e" : "--env");
+		argv[2 * i + 1] = xasprintf("K%d=%d", i, i);
+	}
+	argv[2 * N] = xstrdup("id");
+	cr_assert_eq(opts_parse(defs, ARRAY_SIZE(defs), 2 * N + 1, argv, OPTS_STOP_AT_ARG, &res,
+				&err), 0, "%s", err.msg);
+	cr_assert_eq(strv_length(env), N);
+	cr_assert_str_eq(env[0], "K0=0");
+	cr_assert_str_eq(env[N - 1], "K39999=39999");
+	cr_assert_eq(res.n_args, 1);
+	opt_result_free(&res);
+	strv_free(env);
+	strv_free(argv);
+}
+
 /* A list flag collects every use, in order, in all its spellings (exec -e). */
 Test(cli_options, list_flag_repeats)
 {
