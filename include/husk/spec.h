@@ -433,6 +433,7 @@ const struct husk_namespace *spec_namespace(const struct husk_spec *spec,
 					    enum husk_ns_type type);
 const char *spec_annotation(const struct husk_spec *spec, const char *key);
 const char *spec_ns_type_name(enum husk_ns_type type);   /* "pid", "network", ... */
+const char *spec_hook_kind_name(enum husk_hook_kind kind); /* "prestart", ... */
 
 /*
  * `husk spec`: write a default config.json (runc spec's shape) into dirfd

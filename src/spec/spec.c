@@ -139,6 +139,11 @@ static const char *const hook_keys[HOOK_KIND_COUNT] = {
 	[HOOK_POSTSTOP] = "poststop",
 };
 
+const char *spec_hook_kind_name(enum husk_hook_kind kind)
+{
+	return kind < HOOK_KIND_COUNT ? hook_keys[kind] : "?";
+}
+
 static int parse_hook(const struct jr *r, const struct jnode *v, const struct jpath *p,
 		      struct husk_hook *h)
 {

@@ -148,15 +148,6 @@ static void cgroup_items(struct unapplied *u, const struct husk_linux *lx)
 	u->cgroups = strv_length(u->items) > before;
 }
 
-static const char *const hook_keys[HOOK_KIND_COUNT] = {
-	[HOOK_PRESTART] = "prestart",
-	[HOOK_CREATE_RUNTIME] = "createRuntime",
-	[HOOK_CREATE_CONTAINER] = "createContainer",
-	[HOOK_START_CONTAINER] = "startContainer",
-	[HOOK_POSTSTART] = "poststart",
-	[HOOK_POSTSTOP] = "poststop",
-};
-
 /* ".hooks.prestart[0] (/usr/bin/foo)", or ".hooks.prestart (7 hooks)" past HOOKS_SHOWN. */
 static void hook_items(struct unapplied *u, const struct husk_hooks *h)
 {
@@ -167,7 +158,7 @@ static void hook_items(struct unapplied *u, const struct husk_hooks *h)
 			continue;
 		u->hooks = true;
 		if (n > HOOKS_SHOWN) {
-			add(u, ".hooks.%s (%zu hooks)", hook_keys[k], n);
+			add(u, ".hooks.%s (%zu hooks)", spec_hook_kind_name(k), n);
 			continue;
 		}
 		for (size_t i = 0; i < n; i++) {
@@ -175,10 +166,10 @@ static void hook_items(struct unapplied *u, const struct husk_hooks *h)
 			size_t len = strlen(path);
 
 			if (len > HOOK_PATH_SHOWN)
-				add(u, ".hooks.%s[%zu] (%.*s...)", hook_keys[k], i,
+				add(u, ".hooks.%s[%zu] (%.*s...)", spec_hook_kind_name(k), i,
 				    HOOK_PATH_SHOWN, path);
 			else
-				add(u, ".hooks.%s[%zu] (%s)", hook_keys[k], i, path);
+				add(u, ".hooks.%s[%zu] (%s)", spec_hook_kind_name(k), i, path);
 		}
 	}
 }
