@@ -13,6 +13,12 @@
  * where v1 and v2 differ, the values are in the runtime-spec's v1 terms
  * (memory.swap is memory plus swap) and the stricter range is used.  Which
  * controllers a given hierarchy has is the cgroup manager's to decide.
+ *
+ * 0 in a memory limit, cpu shares, quota, period, realtime period or a block
+ * I/O weight means "not set": that is how runc and crun read it, and engines
+ * write such zeros (a resource the user left alone), so refusing them would
+ * refuse configs every other runtime runs.  The cgroup managers must skip
+ * them the same way.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +28,9 @@
 #include "husk/spec.h"
 #include "husk/util.h"
 #include "spec/spec-internal.h"
+
+/* A zero that means "leave this limit alone" (see above). */
+#define RES_UNSET 0
 
 static int parse_device_rule(const struct jr *r, const struct jnode *v, const struct jpath *p,
 			     struct husk_device_cgroup *d)
@@ -71,7 +80,8 @@ static int parse_device_rule(const struct jr *r, const struct jnode *v, const st
  * A memory value in bytes: -1 (unlimited) or at least one page.  The
  * kernel counts pages and rounds a byte value down (page_counter_memparse),
  * so a smaller limit is a limit of nothing, and any other negative number
- * has no meaning at all.
+ * has no meaning at all.  0 is "not set": runc and crun read a zero limit
+ * that way, and engines write one (see RES_UNSET).
  */
 static int check_memory_bytes(const struct jr *r, const struct jpath *p, const char *key,
 			      const husk_opt_i64 *v)
@@ -80,10 +90,10 @@ static int check_memory_bytes(const struct jr *r, const struct jpath *p, const c
 
 	if (page <= 0)
 		page = 4096;
-	if (!v->set || v->value == -1 || v->value >= page)
+	if (!v->set || v->value == -1 || v->value == RES_UNSET || v->value >= page)
 		return 0;
-	return jr_fail(r, JP_KEY(p, key), "must be -1 (unlimited) or at least one page (%ld "
-		       "bytes), got %lld", page, (long long)v->value);
+	return jr_fail(r, JP_KEY(p, key), "must be -1 (unlimited), 0 (not set) or at least one "
+		       "page (%ld bytes), got %lld", page, (long long)v->value);
 }
 
 /*
@@ -115,9 +125,9 @@ static int check_memory(const struct jr *r, const struct jpath *p, const struct 
 	    (ret = check_kernel_memory(r, p, "kernel", &m->kernel)) < 0 ||
 	    (ret = check_kernel_memory(r, p, "kernelTCP", &m->kernel_tcp)) < 0)
 		return ret;
-	if (!m->swap.set || m->swap.value == -1)
+	if (!m->swap.set || m->swap.value == -1 || m->swap.value == RES_UNSET)
 		return 0;
-	if (!m->limit.set || m->limit.value == -1)
+	if (!m->limit.set || m->limit.value == -1 || m->limit.value == RES_UNSET)
 		return jr_fail(r, JP_KEY(p, "swap"), "needs a .limit: swap is memory plus swap, "
 			       "and there is no memory limit to add it to");
 	if (m->swap.value < m->limit.value)
@@ -223,16 +233,19 @@ static int check_cpu(const struct jr *r, const struct jpath *p, const struct hus
 {
 	int ret;
 
-	if (c->shares.set && (c->shares.value < CPU_SHARES_MIN || c->shares.value > CPU_SHARES_MAX))
-		return jr_fail(r, JP_KEY(p, "shares"), "must be from %u to %u, got %llu",
+	if (c->shares.set && c->shares.value != RES_UNSET &&
+	    (c->shares.value < CPU_SHARES_MIN || c->shares.value > CPU_SHARES_MAX))
+		return jr_fail(r, JP_KEY(p, "shares"), "must be 0 (not set) or from %u to %u, got %llu",
 			       CPU_SHARES_MIN, CPU_SHARES_MAX, (unsigned long long)c->shares.value);
-	if (c->quota.set && c->quota.value != -1 &&
+	if (c->quota.set && c->quota.value != -1 && c->quota.value != RES_UNSET &&
 	    (c->quota.value < CFS_QUOTA_MIN || c->quota.value > CFS_RUNTIME_MAX))
-		return jr_fail(r, JP_KEY(p, "quota"), "must be -1 (unlimited) or from %d to %lld "
+		return jr_fail(r, JP_KEY(p, "quota"), "must be -1 (unlimited), 0 (not set) or from %d to %lld "
 			       "microseconds, got %lld", CFS_QUOTA_MIN, (long long)CFS_RUNTIME_MAX,
 			       (long long)c->quota.value);
-	if (c->period.set && (c->period.value < CFS_PERIOD_MIN || c->period.value > CFS_PERIOD_MAX))
-		return jr_fail(r, JP_KEY(p, "period"), "must be from %u to %u microseconds, got %llu",
+	if (c->period.set && c->period.value != RES_UNSET &&
+	    (c->period.value < CFS_PERIOD_MIN || c->period.value > CFS_PERIOD_MAX))
+		return jr_fail(r, JP_KEY(p, "period"), "must be 0 (not set) or from %u to %u "
+			       "microseconds, got %llu",
 			       CFS_PERIOD_MIN, CFS_PERIOD_MAX, (unsigned long long)c->period.value);
 	if (c->burst.set && c->quota.set && c->quota.value > 0 &&
 	    c->burst.value > (uint64_t)c->quota.value)
@@ -243,9 +256,8 @@ static int check_cpu(const struct jr *r, const struct jpath *p, const struct hus
 		return jr_fail(r, JP_KEY(p, "burst"), "must be at most %lld microseconds, got %llu",
 			       (long long)CFS_RUNTIME_MAX, (unsigned long long)c->burst.value);
 	/* cpu.rt_period_us: > 0; cpu.rt_runtime_us: -1 (no limit) or 0 up to the period. */
-	if (c->realtime_period.set &&
-	    (c->realtime_period.value == 0 || c->realtime_period.value > INT64_MAX / 1000))
-		return jr_fail(r, JP_KEY(p, "realtimePeriod"), "must be from 1 to %lld "
+	if (c->realtime_period.set && c->realtime_period.value > INT64_MAX / 1000)
+		return jr_fail(r, JP_KEY(p, "realtimePeriod"), "must be 0 (not set) or from 1 to %lld "
 			       "microseconds, got %llu", (long long)(INT64_MAX / 1000),
 			       (unsigned long long)c->realtime_period.value);
 	if (c->realtime_runtime.set && c->realtime_runtime.value < -1)
@@ -327,9 +339,11 @@ static int parse_pids(const struct jr *r, const struct jnode *res, const struct 
 static int check_weight(const struct jr *r, const struct jpath *p, const char *key,
 			const husk_opt_u64 *w)
 {
-	if (!w->set || (w->value >= BLKIO_WEIGHT_MIN && w->value <= BLKIO_WEIGHT_MAX))
+	if (!w->set || w->value == RES_UNSET ||
+	    (w->value >= BLKIO_WEIGHT_MIN && w->value <= BLKIO_WEIGHT_MAX))
 		return 0;
-	return jr_fail(r, JP_KEY(p, key), "must be from %u to %u, got %llu", BLKIO_WEIGHT_MIN,
+	return jr_fail(r, JP_KEY(p, key), "must be 0 (not set) or from %u to %u, got %llu",
+		       BLKIO_WEIGHT_MIN,
 		       BLKIO_WEIGHT_MAX, (unsigned long long)w->value);
 }
 

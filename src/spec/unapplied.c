@@ -76,13 +76,19 @@ static void add_if(struct unapplied *u, bool cond, const char *path)
 		add(u, "%s", path);
 }
 
+/*
+ * A zero memory limit, cpu share, quota, period or block I/O weight means
+ * "not set" (src/spec/resources.c): there is nothing to apply, so nothing
+ * to name.
+ */
 static void memory_items(struct unapplied *u, const struct husk_memory *m)
 {
 	if (!m)
 		return;
-	add_if(u, m->limit.set, ".linux.resources.memory.limit");
-	add_if(u, m->reservation.set, ".linux.resources.memory.reservation");
-	add_if(u, m->swap.set, ".linux.resources.memory.swap");
+	add_if(u, m->limit.set && m->limit.value != 0, ".linux.resources.memory.limit");
+	add_if(u, m->reservation.set && m->reservation.value != 0,
+	       ".linux.resources.memory.reservation");
+	add_if(u, m->swap.set && m->swap.value != 0, ".linux.resources.memory.swap");
 	add_if(u, m->kernel.set, ".linux.resources.memory.kernel");
 	add_if(u, m->kernel_tcp.set, ".linux.resources.memory.kernelTCP");
 	add_if(u, m->swappiness.set, ".linux.resources.memory.swappiness");
@@ -95,12 +101,13 @@ static void cpu_items(struct unapplied *u, const struct husk_cpu *c)
 {
 	if (!c)
 		return;
-	add_if(u, c->shares.set, ".linux.resources.cpu.shares");
-	add_if(u, c->quota.set, ".linux.resources.cpu.quota");
+	add_if(u, c->shares.set && c->shares.value != 0, ".linux.resources.cpu.shares");
+	add_if(u, c->quota.set && c->quota.value != 0, ".linux.resources.cpu.quota");
 	add_if(u, c->burst.set, ".linux.resources.cpu.burst");
-	add_if(u, c->period.set, ".linux.resources.cpu.period");
+	add_if(u, c->period.set && c->period.value != 0, ".linux.resources.cpu.period");
 	add_if(u, c->realtime_runtime.set, ".linux.resources.cpu.realtimeRuntime");
-	add_if(u, c->realtime_period.set, ".linux.resources.cpu.realtimePeriod");
+	add_if(u, c->realtime_period.set && c->realtime_period.value != 0,
+	       ".linux.resources.cpu.realtimePeriod");
 	add_if(u, c->cpus, ".linux.resources.cpu.cpus");
 	add_if(u, c->mems, ".linux.resources.cpu.mems");
 	add_if(u, c->idle.set, ".linux.resources.cpu.idle");
@@ -117,8 +124,8 @@ static void block_io_items(struct unapplied *u, const struct husk_block_io *b)
 
 	if (!b)
 		return;
-	add_if(u, b->weight.set, ".linux.resources.blockIO.weight");
-	add_if(u, b->leaf_weight.set, ".linux.resources.blockIO.leafWeight");
+	add_if(u, b->weight.set && b->weight.value != 0, ".linux.resources.blockIO.weight");
+	add_if(u, b->leaf_weight.set && b->leaf_weight.value != 0, ".linux.resources.blockIO.leafWeight");
 	add_count(u, ".linux.resources.blockIO.weightDevice", b->n_weight_device, "device",
 		  "devices");
 	for (int k = 0; k < 4; k++)

@@ -332,6 +332,6 @@ HTEST(errors, negative_memory_limit_names_its_path)
 	char *text = with_linux_member(c, "resources", "{\"memory\": {\"limit\": -5}}");
 
 	run_text_fails(c, text, "config.json: .linux.resources.memory.limit: must be -1 "
-		       "(unlimited) or at least one page");
+		       "(unlimited), 0 (not set) or at least one page");
 	free(text);
 }

@@ -633,6 +633,23 @@ Test(spec_fields, a_config_without_them_gets_no_notice)
 	cr_assert_eq(spec_check_supported(spec, &err), 0);
 }
 
+/* Zeros that runc and crun read as "not set" (an engine's untouched limits): nothing to name. */
+Test(spec_fields, zero_limits_are_not_set_and_get_no_notice)
+{
+	static const char zeros[] =
+		"{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},"
+		"\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+		"\"linux\":{\"resources\":{"
+		"\"memory\":{\"limit\":0,\"reservation\":0,\"swap\":0},"
+		"\"cpu\":{\"shares\":0,\"quota\":0,\"period\":0,\"realtimePeriod\":0},"
+		"\"blockIO\":{\"weight\":0,\"leafWeight\":0}}}}";
+	_cleanup_spec_ struct husk_spec *spec = NULL;
+	struct husk_error err = { 0 };
+
+	cr_assert_eq(spec_parse(zeros, strlen(zeros), NULL, &spec, &err), 0, "%s", err.msg);
+	cr_assert_null(spec_unapplied(spec));
+}
+
 /* ---- (c) husk exec ------------------------------------------------------------------------ */
 
 Test(spec_fields, exec_names_what_it_does_not_apply)

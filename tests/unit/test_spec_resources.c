@@ -23,7 +23,7 @@ static void ok(const char *text)
 
 /* ---- memory ------------------------------------------------------------------- */
 
-Test(spec_resources, memory_values_are_minus_one_or_at_least_a_page)
+Test(spec_resources, memory_values_are_minus_one_zero_or_at_least_a_page)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	_cleanup_free_ char *want = NULL, *at_page = NULL, *below_page = NULL;
@@ -31,25 +31,23 @@ Test(spec_resources, memory_values_are_minus_one_or_at_least_a_page)
 	ok(RES("'memory':{'limit':-1,'reservation':-1,'swap':-1}"));
 	at_page = xasprintf(RES("'memory':{'limit':%ld,'reservation':%ld}"), page, page);
 	ok(at_page);
-	want = xasprintf(R "memory.limit: must be -1 (unlimited) or at least one page (%ld bytes), "
-			 "got -5", page);
+	want = xasprintf(R "memory.limit: must be -1 (unlimited), 0 (not set) or at least one "
+			 "page (%ld bytes), got -5", page);
 	parse_err(RES("'memory':{'limit':-5}"), want);
 	free(want);
-	want = xasprintf(R "memory.limit: must be -1 (unlimited) or at least one page (%ld bytes), "
-			 "got 0", page);
-	parse_err(RES("'memory':{'limit':0}"), want);
-	free(want);
+	/* 0 is "not set", as runc and crun read it. */
+	ok(RES("'memory':{'limit':0,'reservation':0,'swap':0}"));
 	below_page = xasprintf(RES("'memory':{'reservation':%ld}"), page - 1);
-	want = xasprintf(R "memory.reservation: must be -1 (unlimited) or at least one page (%ld "
-			 "bytes), got %ld", page, page - 1);
+	want = xasprintf(R "memory.reservation: must be -1 (unlimited), 0 (not set) or at least "
+			 "one page (%ld bytes), got %ld", page, page - 1);
 	parse_err(below_page, want);
 	free(want);
-	want = xasprintf(R "memory.swap: must be -1 (unlimited) or at least one page (%ld bytes), "
-			 "got -2", page);
+	want = xasprintf(R "memory.swap: must be -1 (unlimited), 0 (not set) or at least one "
+			 "page (%ld bytes), got -2", page);
 	parse_err(RES("'memory':{'limit':1048576,'swap':-2}"), want);
 	free(want);
-	want = xasprintf(R "memory.limit: must be -1 (unlimited) or at least one page (%ld bytes), "
-			 "got -9223372036854775808", page);
+	want = xasprintf(R "memory.limit: must be -1 (unlimited), 0 (not set) or at least one "
+			 "page (%ld bytes), got -9223372036854775808", page);
 	parse_err(RES("'memory':{'limit':-9223372036854775808}"), want);
 }
 
@@ -90,10 +88,11 @@ Test(spec_resources, cpu_shares_from_2_to_262144)
 {
 	ok(RES("'cpu':{'shares':2}"));
 	ok(RES("'cpu':{'shares':262144}"));
-	parse_err(RES("'cpu':{'shares':1}"), R "cpu.shares: must be from 2 to 262144, got 1");
-	parse_err(RES("'cpu':{'shares':0}"), R "cpu.shares: must be from 2 to 262144, got 0");
+	ok(RES("'cpu':{'shares':0}"));
+	parse_err(RES("'cpu':{'shares':1}"),
+		  R "cpu.shares: must be 0 (not set) or from 2 to 262144, got 1");
 	parse_err(RES("'cpu':{'shares':262145}"),
-		  R "cpu.shares: must be from 2 to 262144, got 262145");
+		  R "cpu.shares: must be 0 (not set) or from 2 to 262144, got 262145");
 }
 
 Test(spec_resources, cpu_quota_and_period)
@@ -102,21 +101,19 @@ Test(spec_resources, cpu_quota_and_period)
 	ok(RES("'cpu':{'quota':1000,'period':1000000}"));
 	ok(RES("'cpu':{'quota':17592186044415}"));
 	parse_err(RES("'cpu':{'quota':999}"),
-		  R "cpu.quota: must be -1 (unlimited) or from 1000 to 17592186044415 "
+		  R "cpu.quota: must be -1 (unlimited), 0 (not set) or from 1000 to 17592186044415 "
 		  "microseconds, got 999");
-	parse_err(RES("'cpu':{'quota':0}"),
-		  R "cpu.quota: must be -1 (unlimited) or from 1000 to 17592186044415 "
-		  "microseconds, got 0");
+	ok(RES("'cpu':{'quota':0,'period':0}"));
 	parse_err(RES("'cpu':{'quota':-2}"),
-		  R "cpu.quota: must be -1 (unlimited) or from 1000 to 17592186044415 "
+		  R "cpu.quota: must be -1 (unlimited), 0 (not set) or from 1000 to 17592186044415 "
 		  "microseconds, got -2");
 	parse_err(RES("'cpu':{'quota':17592186044416}"),
-		  R "cpu.quota: must be -1 (unlimited) or from 1000 to 17592186044415 "
+		  R "cpu.quota: must be -1 (unlimited), 0 (not set) or from 1000 to 17592186044415 "
 		  "microseconds, got 17592186044416");
 	parse_err(RES("'cpu':{'period':999}"),
-		  R "cpu.period: must be from 1000 to 1000000 microseconds, got 999");
+		  R "cpu.period: must be 0 (not set) or from 1000 to 1000000 microseconds, got 999");
 	parse_err(RES("'cpu':{'period':1000001}"),
-		  R "cpu.period: must be from 1000 to 1000000 microseconds, got 1000001");
+		  R "cpu.period: must be 0 (not set) or from 1000 to 1000000 microseconds, got 1000001");
 }
 
 Test(spec_resources, cpu_burst_at_most_the_quota)
@@ -137,8 +134,10 @@ Test(spec_resources, cpu_realtime)
 	ok(RES("'cpu':{'realtimeRuntime':950000,'realtimePeriod':1000000}"));
 	ok(RES("'cpu':{'realtimeRuntime':-1,'realtimePeriod':1}"));
 	ok(RES("'cpu':{'realtimeRuntime':0}"));
-	parse_err(RES("'cpu':{'realtimePeriod':0}"),
-		  R "cpu.realtimePeriod: must be from 1 to 9223372036854775 microseconds, got 0");
+	ok(RES("'cpu':{'realtimePeriod':0}"));
+	parse_err(RES("'cpu':{'realtimePeriod':9223372036854776}"),
+		  R "cpu.realtimePeriod: must be 0 (not set) or from 1 to 9223372036854775 "
+		  "microseconds, got 9223372036854776");
 	parse_err(RES("'cpu':{'realtimeRuntime':-2}"),
 		  R "cpu.realtimeRuntime: must be -1 (unlimited) or at least 0 microseconds, got -2");
 	parse_err(RES("'cpu':{'realtimeRuntime':1000001,'realtimePeriod':1000000}"),
@@ -202,14 +201,16 @@ Test(spec_resources, pids_limit_minus_one_zero_or_positive)
 Test(spec_resources, blockio_weights_from_10_to_1000)
 {
 	ok(RES("'blockIO':{'weight':10,'leafWeight':1000}"));
-	parse_err(RES("'blockIO':{'weight':9}"), R "blockIO.weight: must be from 10 to 1000, got 9");
+	parse_err(RES("'blockIO':{'weight':9}"),
+		  R "blockIO.weight: must be 0 (not set) or from 10 to 1000, got 9");
 	parse_err(RES("'blockIO':{'leafWeight':1001}"),
-		  R "blockIO.leafWeight: must be from 10 to 1000, got 1001");
+		  R "blockIO.leafWeight: must be 0 (not set) or from 10 to 1000, got 1001");
+	ok(RES("'blockIO':{'weight':0,'weightDevice':[{'major':8,'minor':16,'weight':0}]}"));
 	parse_err(RES("'blockIO':{'weightDevice':[{'major':8,'minor':0,'weight':500},"
-		      "{'major':8,'minor':16,'weight':0}]}"),
-		  R "blockIO.weightDevice[1].weight: must be from 10 to 1000, got 0");
+		      "{'major':8,'minor':16,'weight':1}]}"),
+		  R "blockIO.weightDevice[1].weight: must be 0 (not set) or from 10 to 1000, got 1");
 	parse_err(RES("'blockIO':{'weightDevice':[{'major':8,'minor':0,'leafWeight':5}]}"),
-		  R "blockIO.weightDevice[0].leafWeight: must be from 10 to 1000, got 5");
+		  R "blockIO.weightDevice[0].leafWeight: must be 0 (not set) or from 10 to 1000, got 5");
 }
 
 Test(spec_resources, blockio_device_numbers_fit_dev_t)
