@@ -17,237 +17,64 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/seccomp.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
-#include <unistd.h>
 
 #include "integration/attacks.h"
+#include "integration/notify-agent.h"
 
 #define METADATA "husk-test-metadata;MKDIR=errno"
 #define ANNOTATION_KEY "org.husk.test.agent"
-#define AGENT_MAX 4                 /* connections (and listener fds) one test sees */
-#define AGENT_TEXT 16384            /* room for one container process state */
 /* The agent's answer to mkdir: EXDEV, which mkdir never returns on its own here. */
 #define AGENT_ERRNO EXDEV
 
 /*
- * The test's seccomp agent.  The thread allocates nothing (the test forks
- * husk while it runs) and never asserts: the test body reads its results
- * after agent_stop().
+ * The test's seccomp agent (notify-agent.h) and what it decides: mkdir
+ * gets the test's answer, anything else goes on.  The counts are written
+ * on the agent's thread: the test body reads them after agent_stop().
  */
 struct agent {
-	char path[4096];
-	int lfd;                    /* listening socket */
+	struct notify_agent *na;
 	int answer;                 /* errno for mkdir; 0: let it continue */
-	pthread_t thread;
-	atomic_bool stop;
-	/* Results. */
-	int n_states;               /* connections read to their end */
-	char states[AGENT_MAX][AGENT_TEXT];
-	int fds_received[AGENT_MAX]; /* SCM_RIGHTS fds per connection */
 	int n_mkdir;                /* mkdir notifications answered */
 	int n_other;                /* notifications for any other syscall */
-	int failures;               /* ioctl errors other than "the caller died" */
 };
 
-/* The open connections and listener fds of the agent's poll loop. */
-struct agent_io {
-	struct pollfd pfd[1 + 2 * AGENT_MAX];
-	int conn[AGENT_MAX];        /* connection fds, -1 when done */
-	size_t conn_len[AGENT_MAX];
-	int notify[AGENT_MAX];      /* listener fds, -1 when gone */
-	int n_conn, n_notify;
-};
-
-/* Read what a connection has; on EOF the state is complete. */
-static void agent_read_conn(struct agent *a, struct agent_io *io, int i)
+static int agent_decide(void *data, const struct seccomp_notif *req)
 {
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(4 * sizeof(int))];
-	} ctl;
-	char *text = a->states[i];
-	struct iovec iov = { text + io->conn_len[i], AGENT_TEXT - 1 - io->conn_len[i] };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
-	ssize_t n = recvmsg(io->conn[i], &mh, MSG_CMSG_CLOEXEC);
+	struct agent *a = data;
 
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); n >= 0 && cm; cm = CMSG_NXTHDR(&mh, cm)) {
-		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-		for (size_t j = 0; cm->cmsg_type == SCM_RIGHTS && j < k; j++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(cm) + j * sizeof(int), sizeof(int));
-			a->fds_received[i]++;
-			if (io->n_notify < AGENT_MAX)
-				io->notify[io->n_notify++] = fd;
-			else
-				close(fd);
-		}
-	}
-	if (n > 0 && io->conn_len[i] + (size_t)n < AGENT_TEXT - 1) {
-		io->conn_len[i] += (size_t)n;
-		return;
-	}
-	if (n < 0 && errno == EINTR)
-		return;
-	text[io->conn_len[i]] = '\0';
-	close(io->conn[i]);
-	io->conn[i] = -1;
-	a->n_states++;
-}
-
-/* One notification: mkdir gets the test's answer, anything else goes on. */
-static void agent_answer(struct agent *a, struct agent_io *io, int i,
-			 const struct seccomp_notif_sizes *sz)
-{
-	/* The kernel's structs may be larger than ours: room for both. */
-	union {
-		struct seccomp_notif req;
-		char buf[1024];
-	} req;
-	union {
-		struct seccomp_notif_resp resp;
-		char buf[1024];
-	} resp;
-	bool is_mkdir;
-
-	if (sz->seccomp_notif > sizeof(req) || sz->seccomp_notif_resp > sizeof(resp)) {
-		a->failures++;
-		return;
-	}
-	memset(&req, 0, sizeof(req));
-	memset(&resp, 0, sizeof(resp));
-	if (ioctl(io->notify[i], SECCOMP_IOCTL_NOTIF_RECV, &req.req) < 0) {
-		if (errno != ENOENT && errno != EINTR)
-			a->failures++;
-		return;
-	}
-	is_mkdir = req.req.data.nr == SYS_mkdir || req.req.data.nr == SYS_mkdirat;
-	resp.resp.id = req.req.id;
-	if (is_mkdir && a->answer)
-		resp.resp.error = -a->answer;
-	else
-		resp.resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	if (is_mkdir)
-		a->n_mkdir++;
-	else
+	if (req->data.nr != SYS_mkdir && req->data.nr != SYS_mkdirat) {
 		a->n_other++;
-	/* ENOENT: the caller died (or was interrupted) in the meantime. */
-	if (ioctl(io->notify[i], SECCOMP_IOCTL_NOTIF_SEND, &resp.resp) < 0 && errno != ENOENT)
-		a->failures++;
-}
-
-/* Rebuild the poll set: the listening socket, open connections, live listeners. */
-static nfds_t agent_poll_set(struct agent *a, struct agent_io *io, int map[])
-{
-	nfds_t n = 0;
-
-	io->pfd[n++] = (struct pollfd){ .fd = a->lfd, .events = POLLIN };
-	for (int i = 0; i < io->n_conn; i++) {
-		if (io->conn[i] < 0)
-			continue;
-		map[n] = i;
-		io->pfd[n++] = (struct pollfd){ .fd = io->conn[i], .events = POLLIN };
+		return NOTIFY_CONTINUE;
 	}
-	for (int i = 0; i < io->n_notify; i++) {
-		if (io->notify[i] < 0)
-			continue;
-		map[n] = AGENT_MAX + i;
-		io->pfd[n++] = (struct pollfd){ .fd = io->notify[i], .events = POLLIN };
-	}
-	return n;
-}
-
-static void *agent_main(void *arg)
-{
-	struct agent *a = arg;
-	struct agent_io io = { .n_conn = 0 };
-	struct seccomp_notif_sizes sz = { 0 };
-	int map[1 + 2 * AGENT_MAX];
-
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
-		a->failures++;
-	while (!atomic_load(&a->stop)) {
-		nfds_t n = agent_poll_set(a, &io, map);
-
-		if (poll(io.pfd, n, 50) <= 0)
-			continue;
-		if ((io.pfd[0].revents & POLLIN) && io.n_conn < AGENT_MAX) {
-			int fd = accept4(a->lfd, NULL, NULL, SOCK_CLOEXEC);
-
-			if (fd >= 0)
-				io.conn[io.n_conn++] = fd;
-		}
-		for (nfds_t k = 1; k < n; k++) {
-			int i = map[k];
-
-			if (!io.pfd[k].revents)
-				continue;
-			if (i < AGENT_MAX) {
-				agent_read_conn(a, &io, i);
-			} else if (io.pfd[k].revents & POLLIN) {
-				agent_answer(a, &io, i - AGENT_MAX, &sz);
-			} else {
-				/* POLLHUP: no process uses the filter any more. */
-				close(io.notify[i - AGENT_MAX]);
-				io.notify[i - AGENT_MAX] = -1;
-			}
-		}
-	}
-	for (int i = 0; i < io.n_conn; i++)
-		if (io.conn[i] >= 0)
-			close(io.conn[i]);
-	for (int i = 0; i < io.n_notify; i++)
-		if (io.notify[i] >= 0)
-			close(io.notify[i]);
-	return NULL;
+	a->n_mkdir++;
+	return a->answer ? a->answer : NOTIFY_CONTINUE;
 }
 
 /* Listen on `path` (made reachable for the context's user) and serve. */
 static struct agent *agent_start(const struct hctx *c, const char *path, int answer)
 {
 	struct agent *a = calloc(1, sizeof(*a));
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int dirfd;
-	const char *slash = strrchr(path, '/');
-	char *dir = strndup(path, (size_t)(slash - path));
 
-	cr_assert(a && dir);
-	snprintf(a->path, sizeof(a->path), "%s", path);
+	cr_assert(a);
 	a->answer = answer;
-	/* bind() takes 107 bytes of path at most: bind relative to the dir. */
-	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	cr_assert(dirfd >= 0, "open %s: %s", dir, strerror(errno));
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", dirfd, slash + 1);
-	a->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	cr_assert(a->lfd >= 0);
-	cr_assert(bind(a->lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "bind %s: %s", path,
-		  strerror(errno));
-	cr_assert(listen(a->lfd, 8) == 0);
-	close(dirfd);
-	chown_to_user(c, path);
-	cr_assert(pthread_create(&a->thread, NULL, agent_main, a) == 0);
-	free(dir);
+	a->na = notify_agent_start(c, path, agent_decide, a);
 	return a;
 }
 
 static void agent_stop(struct agent *a)
 {
-	atomic_store(&a->stop, true);
-	pthread_join(a->thread, NULL);
-	close(a->lfd);
+	notify_agent_stop(a->na);
+}
+
+static void agent_free(struct agent *a)
+{
+	free(a->na);
+	free(a);
 }
 
 /* ---- configs and checks ------------------------------------------------------- */
@@ -290,32 +117,32 @@ static long long assert_process_state(const struct hctx *c, const struct agent *
 	hjson v, fds;
 	long long pid;
 
-	cr_assert(a->n_states > i, "the agent got %d container process state(s), want %d",
-		  a->n_states, i + 1);
-	cr_assert_eq(a->fds_received[i], 1, "connection %d brought %d fds, want 1", i,
-		     a->fds_received[i]);
-	v = json_parse_or_fail(a->states[i], "the container process state");
+	cr_assert(a->na->n_states > i, "the agent got %d container process state(s), want %d",
+		  a->na->n_states, i + 1);
+	cr_assert_eq(a->na->fds_received[i], 1, "connection %d brought %d fds, want 1", i,
+		     a->na->fds_received[i]);
+	v = json_parse_or_fail(a->na->states[i], "the container process state");
 	cr_assert_str_eq(json_str(JSON_AT(v, "ociVersion")), "1.2.0");
 	fds = JSON_AT(v, "fds");
-	cr_assert_eq(json_array_len(fds), 1, "fds: %s", a->states[i]);
+	cr_assert_eq(json_array_len(fds), 1, "fds: %s", a->na->states[i]);
 	cr_assert_str_eq(json_str(json_array_get(fds, 0)), "seccompFd");
 	cr_assert(json_is_int(JSON_AT(v, "pid")) && json_int(JSON_AT(v, "pid")) > 0,
-		  "pid: %s", a->states[i]);
+		  "pid: %s", a->na->states[i]);
 	pid = json_int(JSON_AT(v, "pid"));
 	cr_assert_str_eq(json_str(JSON_AT(v, "metadata")), METADATA);
 	cr_assert_str_eq(json_str(JSON_AT(v, "state", "ociVersion")), "1.2.0");
 	cr_assert_str_eq(json_str(JSON_AT(v, "state", "id")), id);
 	cr_assert_str_eq(json_str(JSON_AT(v, "state", "status")), status);
 	cr_assert(json_is_int(JSON_AT(v, "state", "pid")) &&
-		  json_int(JSON_AT(v, "state", "pid")) > 0, "state.pid: %s", a->states[i]);
+		  json_int(JSON_AT(v, "state", "pid")) > 0, "state.pid: %s", a->na->states[i]);
 	if (strcmp(status, "creating") == 0) {
 		cr_assert_eq(json_int(JSON_AT(v, "state", "pid")), pid,
-			     "state.pid is the container process: %s", a->states[i]);
+			     "state.pid is the container process: %s", a->na->states[i]);
 		cr_assert_str_eq(json_str(JSON_AT(v, "state", "bundle")), c->bundle);
 	} else {
 		cr_assert_neq(json_int(JSON_AT(v, "state", "pid")), pid,
 			      "state.pid is the container's init, pid the exec'd process: %s",
-			      a->states[i]);
+			      a->na->states[i]);
 	}
 	cr_assert_str_eq(json_str(JSON_AT(v, "state", "annotations", ANNOTATION_KEY)), "on");
 	json_free(v);
@@ -350,10 +177,10 @@ static void assert_mkdir_denied(const struct hctx *c, const struct agent *a,
 	assert_contains(r->out, "other-syscalls-work\n");
 	assert_contains(r->out, "x-absent\n");
 	assert_process_state(c, a, 0, c->id, "creating");
-	cr_assert_eq(a->n_states, 1);
+	cr_assert_eq(a->na->n_states, 1);
 	cr_assert(a->n_mkdir >= 1, "the agent saw no mkdir");
 	cr_assert_eq(a->n_other, 0, "the agent was asked about %d other syscalls", a->n_other);
-	cr_assert_eq(a->failures, 0);
+	cr_assert_eq(atomic_load(&a->na->failures), 0);
 }
 
 /* ---- the tests ------------------------------------------------------------------ */
@@ -365,7 +192,7 @@ HTEST(seccomp_notify, agent_answers_mkdir_with_an_errno)
 	struct agent *a = run_with_agent(c, &r, AGENT_ERRNO, true, listener);
 
 	assert_mkdir_denied(c, a, &r);
-	free(a);
+	agent_free(a);
 	free(listener);
 	hres_free(&r);
 }
@@ -381,8 +208,8 @@ HTEST(seccomp_notify, agent_lets_mkdir_continue)
 	assert_contains(r.out, "x-exists\n");
 	assert_process_state(c, a, 0, c->id, "creating");
 	cr_assert(a->n_mkdir >= 1, "the agent saw no mkdir");
-	cr_assert_eq(a->failures, 0);
-	free(a);
+	cr_assert_eq(atomic_load(&a->na->failures), 0);
+	agent_free(a);
 	free(listener);
 	hres_free(&r);
 }
@@ -395,7 +222,7 @@ HTEST(seccomp_notify, without_no_new_privs_the_early_filter_is_handed_over)
 	struct agent *a = run_with_agent(c, &r, AGENT_ERRNO, false, listener);
 
 	assert_mkdir_denied(c, a, &r);
-	free(a);
+	agent_free(a);
 	free(listener);
 	hres_free(&r);
 }
@@ -415,7 +242,7 @@ HTEST(seccomp_notify, long_listener_path)
 	cr_assert(strlen(listener) >= sizeof(((struct sockaddr_un *)0)->sun_path));
 	a = run_with_agent(c, &r, AGENT_ERRNO, true, listener);
 	assert_mkdir_denied(c, a, &r);
-	free(a);
+	agent_free(a);
 	free(listener);
 	free(deeper);
 	free(dir);
@@ -450,7 +277,7 @@ HTEST(seccomp_notify, with_the_shipped_default_profile)
 	HUSK(c, &r, "run", "--bundle", c->bundle, c->id);
 	agent_stop(a);
 	assert_mkdir_denied(c, a, &r);
-	free(a);
+	agent_free(a);
 	free(tmp);
 	free(text);
 	free(member);
@@ -490,11 +317,11 @@ static void exec_under_agent(struct hctx *c, bool no_new_privs)
 	exec_pid = assert_process_state(c, a, 1, c->id, "running");
 	cr_assert_neq(exec_pid, init_pid, "the exec'd process is not the container's init");
 	cr_assert(status && strcmp(status, "running") == 0, "status %s", status);
-	cr_assert_eq(a->failures, 0);
+	cr_assert_eq(atomic_load(&a->na->failures), 0);
 	HUSK(c, &r, "delete", "--force", c->id);
 	free(status);
 	free(text);
-	free(a);
+	agent_free(a);
 	free(ready);
 	free(listener);
 	hres_free(&r);
