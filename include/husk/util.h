@@ -109,6 +109,8 @@ void strv_push(char ***v, const char *s);
 /* Append s itself (takes ownership). */
 void strv_consume(char ***v, char *s);
 bool strv_contains(char *const *v, const char *s);
+/* The entries of v (may be NULL) joined by sep, malloc'ed; "" for none. */
+char *strv_join(char *const *v, const char *sep);
 
 /*
  * A vector that is appended to many times (a repeated flag): the caller

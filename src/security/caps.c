@@ -236,21 +236,19 @@ int caps_prepare_n(const struct husk_capabilities *caps, unsigned int count,
 
 void caps_notes(const struct security_plan *plan, char ***notes)
 {
+	_cleanup_strv_ char **list = NULL;
 	_cleanup_free_ char *names = NULL;
 	char name[64];
 
 	if (!plan->cap_ambient_dropped)
 		return;
 	for (unsigned int v = 0; v < 64; v++) {
-		char *next;
-
 		if (!(plan->cap_ambient_dropped & BIT(v)))
 			continue;
 		caps_name(v, name, sizeof(name));
-		next = xasprintf("%s%s%s", names ? names : "", names ? ", " : "", name);
-		free(names);
-		names = next;
+		strv_push(&list, name);
 	}
+	names = strv_join(list, ", ");
 	strv_consume(notes, xasprintf(".process.capabilities.ambient: not raised: %s (the kernel "
 				      "raises only capabilities also in .permitted and "
 				      ".inheritable)", names));

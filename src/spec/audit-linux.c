@@ -185,25 +185,17 @@ static void check_sysctl(struct audit_ctx *c)
 /* The cpu fields that would limit or weigh the workload, as JSON paths. */
 static char *cpu_limits_set(const struct husk_cpu *cpu)
 {
-	char *list = NULL;
+	_cleanup_strv_ char **list = NULL;
 
 	if (!cpu)
 		return NULL;
 	if (cpu->quota.set && cpu->quota.value > 0)
-		list = xstrdup(".linux.resources.cpu.quota");
-	if (cpu->shares.set) {
-		char *l = xasprintf("%s%s.linux.resources.cpu.shares", list ? list : "",
-				    list ? ", " : "");
-		free(list);
-		list = l;
-	}
-	if (cpu->cpus) {
-		char *l = xasprintf("%s%s.linux.resources.cpu.cpus", list ? list : "",
-				    list ? ", " : "");
-		free(list);
-		list = l;
-	}
-	return list;
+		strv_push(&list, ".linux.resources.cpu.quota");
+	if (cpu->shares.set)
+		strv_push(&list, ".linux.resources.cpu.shares");
+	if (cpu->cpus)
+		strv_push(&list, ".linux.resources.cpu.cpus");
+	return list ? strv_join(list, ", ") : NULL;
 }
 
 /*

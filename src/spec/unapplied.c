@@ -194,11 +194,10 @@ static void process_items(struct unapplied *u, const struct husk_process *p)
 /* "not applied (cgroups and hooks are not implemented yet): a, b, c" */
 static char *unapplied_line(struct unapplied *u)
 {
-	size_t n = strv_length(u->items), len = 0;
+	_cleanup_free_ char *items = NULL;
 	const char *why;
-	char *line, *at;
 
-	if (n == 0)
+	if (!u->items)
 		return NULL;
 	if (u->cgroups && u->hooks)
 		why = " (cgroups and hooks are not implemented yet)";
@@ -208,15 +207,10 @@ static char *unapplied_line(struct unapplied *u)
 		why = " (hooks are not implemented yet)";
 	else
 		why = "";
-	for (size_t i = 0; i < n; i++)
-		len += strlen(u->items[i]) + 2;
-	line = xmalloc(strlen("not applied") + strlen(why) + 2 + len + 1);
-	at = stpcpy(stpcpy(stpcpy(line, "not applied"), why), ": ");
-	for (size_t i = 0; i < n; i++)
-		at = stpcpy(stpcpy(at, i ? ", " : ""), u->items[i]);
+	items = strv_join(u->items, ", ");
 	strv_free(u->items);
 	u->items = NULL;
-	return line;
+	return xasprintf("not applied%s: %s", why, items);
 }
 
 char *spec_unapplied(const struct husk_spec *spec)

@@ -143,6 +143,20 @@ void strv_builder_consume(struct strv_builder *b, char *s)
 	b->v[b->n] = NULL;
 }
 
+char *strv_join(char *const *v, const char *sep)
+{
+	size_t n = strv_length(v), len = 1, sep_len = strlen(sep);
+	char *out, *at;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + (i ? sep_len : 0);
+	out = at = xmalloc(len);
+	*at = '\0';
+	for (size_t i = 0; i < n; i++)
+		at = stpcpy(stpcpy(at, i ? sep : ""), v[i]);
+	return out;
+}
+
 bool strv_contains(char *const *v, const char *s)
 {
 	for (size_t i = 0; v && v[i]; i++)

@@ -145,3 +145,17 @@ Test(util_env, builder_grows_geometrically)
 	cr_assert_str_eq(b.v[99999], "99999");
 	strv_free(b.v);
 }
+
+/* strv_join: the one way lists become "a, b, c" (notices, debug notes, audit). */
+Test(util_strv, join)
+{
+	char **v = vec((const char *const[]){ "a", "bc", "d", NULL });
+	char *s = strv_join(v, ", ");
+
+	cr_assert_str_eq(s, "a, bc, d");
+	free(s);
+	s = strv_join(NULL, ", ");
+	cr_assert_str_eq(s, "");
+	free(s);
+	strv_free(v);
+}
