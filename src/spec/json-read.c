@@ -204,7 +204,8 @@ int jr_expected(const struct jr *r, const struct jpath *p, const char *what,
 
 /* ---- values ---------------------------------------------------------------------- */
 
-const struct jnode *jr_member(const struct jnode *obj, const char *key)
+/* The member `key` of obj as written, a JSON null included; NULL when absent. */
+static const struct jnode *member_raw(const struct jnode *obj, const char *key)
 {
 	size_t len = strlen(key);
 
@@ -212,8 +213,15 @@ const struct jnode *jr_member(const struct jnode *obj, const char *key)
 		return NULL;
 	for (const struct jnode *m = obj->u.kids.first; m; m = m->next)
 		if (m->key_len == len && memcmp(m->key, key, len) == 0)
-			return m->type == JT_NULL ? NULL : m;
+			return m;
 	return NULL;
+}
+
+const struct jnode *jr_member(const struct jnode *obj, const char *key)
+{
+	const struct jnode *m = member_raw(obj, key);
+
+	return m && m->type != JT_NULL ? m : NULL;
 }
 
 void jr_seen(const struct jr *r, const struct jpath *p, const struct jnode *v)
@@ -225,14 +233,10 @@ void jr_seen(const struct jr *r, const struct jpath *p, const struct jnode *v)
 const struct jnode *jr_find(const struct jr *r, const struct jnode *obj, const struct jpath *p,
 			    const char *key)
 {
-	size_t len = strlen(key);
-	const struct jnode *raw = NULL;
+	const struct jnode *raw = member_raw(obj, key);
 
 	if (!obj || obj->type != JT_OBJECT)
 		return NULL;
-	for (const struct jnode *m = obj->u.kids.first; m && !raw; m = m->next)
-		if (m->key_len == len && memcmp(m->key, key, len) == 0)
-			raw = m;
 	jr_seen(r, JP_KEY(p, key), raw);
 	return raw && raw->type != JT_NULL ? raw : NULL;
 }
