@@ -158,6 +158,14 @@ int cli_exit_code(int status);
 int cli_signals_take(struct husk_error *err);
 
 /*
+ * Print what a launch (launch_container or launch_exec) has to say: its
+ * warnings and debug notes, also after a failure; once it succeeded
+ * (launched), its note at debug level and `unapplied` (spec_unapplied() or
+ * spec_exec_unapplied(), may be NULL) as a warning.
+ */
+void cli_report_launch(const struct launch_result *res, bool launched, const char *unapplied);
+
+/*
  * The process is gone: close the signalfd and unblock what cli_signals_take()
  * and interrupt_arm() blocked, so that these signals end husk again.
  */

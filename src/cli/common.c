@@ -214,6 +214,20 @@ int cli_signals_take(struct husk_error *err)
 	return fd;
 }
 
+void cli_report_launch(const struct launch_result *res, bool launched, const char *unapplied)
+{
+	for (char **w = res->warnings; w && *w; w++)
+		log_warn("%s", *w);
+	for (char **n = res->notes; n && *n; n++)
+		log_debug("%s", *n);
+	if (!launched)
+		return;
+	if (res->note[0])
+		log_debug("%s", res->note);
+	if (unapplied)
+		log_warn("%s", unapplied);
+}
+
 void cli_signals_release(int *sfd)
 {
 	sigset_t set;

@@ -166,17 +166,10 @@ static int create_in_dir(const struct global_opts *g, const struct create_opts *
 	};
 	cli_seccomp_cache_setup();
 	r = launch_container(&lo, &c->res, err);
-	for (char **w = c->res.warnings; w && *w; w++)
-		log_warn("%s", *w);
-	for (char **n = c->res.notes; n && *n; n++)
-		log_debug("%s", *n);
+	unapplied = r == 0 ? spec_unapplied(spec) : NULL;
+	cli_report_launch(&c->res, r == 0, unapplied);
 	if (r < 0)
 		return r;
-	if (c->res.note[0])
-		log_debug("%s", c->res.note);
-	unapplied = spec_unapplied(spec);
-	if (unapplied)
-		log_warn("%s", unapplied);
 	/* Our copy of the read end must go: start detects a dead container by
 	 * finding no reader left. */
 	closep(&fifo_fd);

@@ -355,19 +355,12 @@ static int exec_run(const struct global_opts *g, const struct exec_opts *o, cons
 	};
 	r = launch_exec(&lo, &res, err);
 	closep(&pidfd);
-	for (char **w = res.warnings; w && *w; w++)
-		log_warn("%s", *w);
+	unapplied = r == 0 ? spec_exec_unapplied(spec->process) : NULL;
+	cli_report_launch(&res, r == 0, unapplied);
 	strv_free(TAKE_PTR(res.warnings));
-	for (char **n = res.notes; n && *n; n++)
-		log_debug("%s", *n);
 	strv_free(TAKE_PTR(res.notes));
 	if (r < 0)
 		return r;
-	if (res.note[0])
-		log_debug("%s", res.note);
-	unapplied = spec_exec_unapplied(spec->process);
-	if (unapplied)
-		log_warn("%s", unapplied);
 	r = launch_wait_exec(&res, err);
 	if (r == -EINTR && interrupt_signal()) {
 		kill_and_reap(res.pid);
