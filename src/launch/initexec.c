@@ -77,6 +77,7 @@ int init_exec_lower_read_caps(int init_fd, struct husk_error *err)
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 	static const unsigned int caps[] = { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH };
+	bool held = false;
 
 	/* Without husk-init the workload is exec'd directly: nothing to hide,
 	 * and its dumpability must stay what it would be. */
@@ -84,8 +85,13 @@ int init_exec_lower_read_caps(int init_fd, struct husk_error *err)
 		return 0;
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return husk_error_set(err, errno, "capget");
-	for (size_t i = 0; i < ARRAY_SIZE(caps); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(caps); i++) {
+		held |= data[caps[i] / 32].effective & (1U << (caps[i] % 32));
 		data[caps[i] / 32].effective &= ~(1U << (caps[i] % 32));
+	}
+	/* Most workloads hold neither (runc's defaults, husk's templates): no capset. */
+	if (!held)
+		return 0;
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return husk_error_set(err, errno, "capset (lower CAP_DAC_OVERRIDE and "
 				      "CAP_DAC_READ_SEARCH before husk-init)");
