@@ -2,6 +2,7 @@
 /* The sync socket protocol: see sync.h. */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -110,7 +111,11 @@ static int take_fds(struct msghdr *mh, int *payload_fd)
 	return r;
 }
 
-int sync_recv_fd(int fd, struct sync_msg *msg, int *payload_fd)
+/*
+ * One recvmsg of a whole message, or of husk-init's bare int errno when
+ * `int_ok` (sync_recv_exec()): that is returned as SYNC_INIT_EXEC_FAILED.
+ */
+static int recv_msg(int fd, struct sync_msg *msg, int *payload_fd, bool int_ok)
 {
 	union {
 		struct cmsghdr align;
@@ -135,8 +140,16 @@ int sync_recv_fd(int fd, struct sync_msg *msg, int *payload_fd)
 		if (n < 0)
 			return -errno;
 		r = take_fds(&mh, payload_fd);
-		if (r == 0 && n != 0 && n != (ssize_t)sizeof(*msg))
+		if (r == 0 && int_ok && n == (ssize_t)sizeof(int32_t)) {
+			int32_t errnum;
+
+			memcpy(&errnum, msg, sizeof(errnum));
+			memset(msg, 0, sizeof(*msg));
+			msg->type = SYNC_INIT_EXEC_FAILED;
+			msg->errnum = errnum;
+		} else if (r == 0 && n != 0 && n != (ssize_t)sizeof(*msg)) {
 			r = -EPROTO;
+		}
 		if (r < 0 || n == 0) {
 			if (*payload_fd >= 0)
 				close(*payload_fd);
@@ -147,6 +160,11 @@ int sync_recv_fd(int fd, struct sync_msg *msg, int *payload_fd)
 		msg->msg[sizeof(msg->msg) - 1] = '\0';
 		return 1;
 	}
+}
+
+int sync_recv_fd(int fd, struct sync_msg *msg, int *payload_fd)
+{
+	return recv_msg(fd, msg, payload_fd, false);
 }
 
 int sync_recv(int fd, struct sync_msg *msg)
@@ -161,30 +179,12 @@ int sync_recv(int fd, struct sync_msg *msg)
 
 int sync_recv_exec(int fd, struct sync_msg *msg)
 {
-	int32_t errnum;
+	int payload_fd;
+	int r = recv_msg(fd, msg, &payload_fd, true);
 
-	for (;;) {
-		ssize_t n = recv(fd, msg, sizeof(*msg), 0);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		if (n == (ssize_t)sizeof(errnum)) {
-			memcpy(&errnum, msg, sizeof(errnum));
-			memset(msg, 0, sizeof(*msg));
-			msg->type = SYNC_INIT_EXEC_FAILED;
-			msg->errnum = errnum;
-			return 1;
-		}
-		if (n != (ssize_t)sizeof(*msg))
-			return -EPROTO;
-		msg->stage[sizeof(msg->stage) - 1] = '\0';
-		msg->msg[sizeof(msg->msg) - 1] = '\0';
-		return 1;
-	}
+	if (payload_fd >= 0)
+		close(payload_fd);
+	return r;
 }
 
 int sync_wait(int fd, const char *what, struct husk_error *err)
