@@ -3,20 +3,28 @@
 #define HUSK_LAUNCH_H
 
 /*
- * Building a container from a validated spec.
+ * Building a container from a validated spec, in steps that the parent's
+ * stage table (src/container/create.c) orders and undoes:
  *
- * launch_container() clones one process into the requested namespaces,
- * writes its id maps, and lets it set itself up (rootfs, mounts, devices,
- * pivot_root, hostname, sysctl, rlimits, credentials ...).  Failures inside
- * travel back over the sync socket and land in `err`, with the stage that
- * failed; nothing is left behind (the child is killed and reaped).
+ *   launch_prepare()  decide the namespaces, resolve capabilities and
+ *                     compile seccomp: nothing exists yet
+ *   launch_clone()    one clone3() into every new namespace; the process
+ *                     waits for launch_setup() (and dies with husk until then:
+ *                     EOF on its sync socket, PR_SET_PDEATHSIG)
+ *   launch_idmap()    write its uid/gid maps
+ *   launch_setup()    let it go on, serve what it asks for on the way
+ *                     (seccomp listener fd, hook points) and wait for READY:
+ *                     rootfs, mounts, pivot_root, hostname, sysctl, rlimits,
+ *                     credentials ... are done, failures come back with the
+ *                     stage that failed (the child never prints)
+ *   launch_kill()     the undo of launch_clone(): kill and reap it
  *
- * On success the container process is either waiting on the exec fifo
- * (opts->exec_fifo_fd >= 0: `create`) or already on its way to exec
- * (exec_fifo_fd < 0: `run` without a separate start).
+ * After READY the container process either waits on the exec fifo
+ * (opts->exec_fifo_fd >= 0: `create`) or is on its way to exec.
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "husk/error.h"
@@ -32,7 +40,7 @@ struct launch_opts {
 	 * is built from this directory, whatever the path names by then.
 	 */
 	int rootfs_fd;
-	int exec_fifo_fd;           /* read end from exec_fifo_create(), or -1 */
+	int exec_fifo_fd;           /* read end from exec_fifo_create(), or -1; read at launch_clone() */
 	int preserve_fds;           /* fds 3 .. 3+n-1 are passed to the workload */
 	bool no_pivot;
 	bool no_new_keyring;
@@ -40,30 +48,68 @@ struct launch_opts {
 	const char *console_socket; /* reserved for the console-socket issue */
 };
 
-struct launch_result {
-	pid_t pid;                  /* the container process, in our pid namespace */
-	int sync_fd;                /* see launch_wait_exec(); -1 when closed */
-	bool rootless;              /* husk ran unprivileged */
-	char note[256];             /* something worth a debug line, or "" */
-	char **warnings;            /* for the caller to print (unknown capabilities ...) */
-	const char *cmd;            /* the process's args[0], borrowed from the spec */
-	char **notes;               /* for the caller to print at debug level */
+/*
+ * What a launch has to say, for the caller to print: warnings (unknown
+ * capabilities ...), notes at debug level, and the child's note at READY.
+ */
+struct launch_report {
+	char **warnings;
+	char **notes;
+	char note[256];
 };
+void launch_report_free(struct launch_report *rep);
 
-int launch_container(const struct launch_opts *opts, struct launch_result *res,
-		     struct husk_error *err);
+struct launch;
 
+/* Validate, plan and compile; nothing is started.  *out is freed with launch_free(). */
+int launch_prepare(const struct launch_opts *opts, struct launch **out, struct husk_error *err);
+/* Clone the container process; it waits for launch_setup(). */
+int launch_clone(struct launch *l, struct husk_error *err);
+/* Write the id maps of a new user namespace (nothing otherwise). */
+int launch_idmap(struct launch *l, struct husk_error *err);
+/*
+ * Called at each hook point the child reaches (point: "create-runtime"),
+ * before it is let go on; NULL: nothing to do.  Returns 0 or -errno.
+ */
+typedef int (*launch_point_fn)(void *data, const char *point, struct husk_error *err);
+/* Let the child go on and wait for READY; a failure kills and reaps it. */
+int launch_setup(struct launch *l, launch_point_fn point, void *data, struct husk_error *err);
+/* Kill and reap the container process (when there is one). */
+void launch_kill(struct launch *l);
+
+pid_t launch_pid(const struct launch *l);
+/* The launch's warnings and notes (its own; valid until launch_free()). */
+const struct launch_report *launch_report(const struct launch *l);
 /*
  * After the container was released (or for exec_fifo_fd < 0), wait until its
- * final execve succeeded (0) or failed (negative errno, err says which path):
- * for the container, that of husk-init; for `husk exec`, that of the
- * command itself, through husk-init's --exec-fd.
- * Closes res->sync_fd.  Safe to skip: closing sync_fd is enough.
+ * final execve succeeded (0) or failed (negative errno, err says which path).
+ * Closes the sync socket; skipping it is fine (launch_free() closes it).
  */
-int launch_wait_exec(struct launch_result *res, struct husk_error *err);
+int launch_wait_exec(struct launch *l, struct husk_error *err);
+/* Free what the launch holds; the container process is left as it is. */
+void launch_free(struct launch *l);
+static inline void launch_freep(struct launch **l)
+{
+	launch_free(*l);
+}
+#define _cleanup_launch_ __attribute__((cleanup(launch_freep)))
 
-/* Close res->sync_fd without waiting (create hands the process over), and
- * free res->warnings and res->notes. */
+/* ---- exec ------------------------------------------------------------------ */
+
+/* What launch_exec() leaves: the process (our child) and its sync socket. */
+struct launch_result {
+	pid_t pid;
+	int sync_fd;                /* see launch_exec_wait(); -1 when closed */
+	const char *cmd;            /* the process's args[0], borrowed from the spec */
+	struct launch_report report;
+};
+
+/*
+ * After launch_exec(): wait until the command's execve succeeded (0) or
+ * failed (negative errno, err says which path).  Closes res->sync_fd.
+ */
+int launch_exec_wait(struct launch_result *res, struct husk_error *err);
+/* Close res->sync_fd and free the report. */
 void launch_result_release(struct launch_result *res);
 
 /*
@@ -77,10 +123,11 @@ void launch_result_release(struct launch_result *res);
  * it joins until that final exec.
  *
  * On success it is our child (res->pid) and is about to look up and exec
- * its command: launch_wait_exec() then says whether that worked; when it did
+ * its command: launch_exec_wait() then says whether that worked; when it did
  * not, the process exits 127 (not found) or 126 (cannot be executed).  On
- * failure nothing is left running.  spec is the container's config.json
- * (its seccomp filter applies); spec->process is what to run.
+ * failure nothing is left running.  spec is the container's config as
+ * pinned at create (its seccomp filter applies); spec->process is what to
+ * run.
  */
 struct launch_exec_opts {
 	const struct husk_spec *spec;

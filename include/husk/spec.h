@@ -508,6 +508,7 @@ struct husk_state_file {
 	struct husk_kv *annotations;
 	size_t n_annotations;
 	/* Anything the runtime needs to act on a container later. */
+	char *config_sha256;        /* hex SHA-256 of the config pinned in the container's dir */
 	char *cgroup_path;          /* NULL until cgroups exist */
 	bool systemd_cgroup;
 	bool rootless;
@@ -516,7 +517,7 @@ struct husk_state_file {
 /*
  * JSON keys, all top level: ociVersion, id, status, pid, bundle, rootfs,
  * created, owner, annotations (runc's `state` fields) and husk's own
- * pidStartTime, cgroupPath, systemdCgroup, rootless.  id and status are
+ * pidStartTime, configSha256, cgroupPath, systemdCgroup, rootless.  id and status are
  * required; errors are prefixed "state.json: ".
  */
 int state_file_parse(const char *json, size_t len, struct husk_state_file **out,

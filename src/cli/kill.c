@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * husk kill [--all] ID [SIGNAL]: signal the container's init (SIGTERM by
- * default).  The signal goes through a pidfd checked against the recorded
- * start time, so a recycled pid is never signalled.
+ * default) through container_kill().
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <signal.h>
 
 #include "cli.h"
@@ -23,7 +21,7 @@ int cmd_kill(const struct global_opts *g, int argc, char **argv, struct husk_err
 	const struct opt_def defs[] = {
 		OPT_B("all", "a", &all, "signal every process in the container"),
 	};
-	struct cli_container c;
+	struct container_globals cg = cli_globals(g);
 	struct opt_result args;
 	int sig = SIGTERM;
 	int r;
@@ -36,18 +34,7 @@ int cmd_kill(const struct global_opts *g, int argc, char **argv, struct husk_err
 	if (args.n_args == 2)
 		r = parse_signal(args.args[1], &sig, err);
 	if (r == 0)
-		r = cli_container_open(g, args.args[0], 0, &c, err);
-	if (r == 0) {
-		if (c.status == STATUS_CREATING)
-			r = husk_error_setq(err, EBUSY, "container \"%s\" is still being created",
-					    args.args[0]);
-		else if (c.status == STATUS_STOPPED)
-			r = husk_error_setq(err, ESRCH, "container \"%s\" is not running",
-					    args.args[0]);
-		else
-			r = container_signal(c.st, sig, all, err);
-		cli_container_close(&c);
-	}
+		r = container_kill(&cg, args.args[0], sig, all, err);
 	opt_result_free(&args);
 	return r < 0 ? r : 0;
 }

@@ -12,7 +12,6 @@
 
 #include "cli.h"
 #include "husk/json.h"
-#include "husk/log.h"
 #include "husk/util.h"
 
 #define COL_MIN 12
@@ -27,15 +26,15 @@ struct row {
 	char *cell[N_COLS];
 };
 
-static void row_fill(struct row *row, const struct husk_state_file *st,
-		     enum container_status status)
+static void row_fill(struct row *row, const struct container_view *v)
 {
-	bool alive = status == STATUS_CREATED || status == STATUS_RUNNING ||
-		     status == STATUS_PAUSED;
+	const struct husk_state_file *st = v->st;
+	bool alive = v->status == STATUS_CREATED || v->status == STATUS_RUNNING ||
+		     v->status == STATUS_PAUSED;
 
 	row->cell[0] = xstrdup(st->id ? st->id : "");
 	row->cell[1] = xasprintf("%lld", alive ? (long long)st->pid : 0LL);
-	row->cell[2] = xstrdup(container_status_name(status));
+	row->cell[2] = xstrdup(container_status_name(v->status));
 	row->cell[3] = xstrdup(st->bundle ? st->bundle : "");
 	row->cell[4] = xstrdup(st->created ? st->created : "");
 	row->cell[5] = xstrdup(st->owner ? st->owner : "");
@@ -67,60 +66,38 @@ static void rows_print(struct row *rows, size_t n)
 
 enum list_format { LIST_TABLE, LIST_JSON, LIST_QUIET };
 
-/*
- * Print every container; one that cannot be read (a corrupt state.json,
- * a directory that is not ours) is reported as a warning and skipped.
- */
-static int list_print(struct state_root *root, char **ids, enum list_format fmt,
+/* Print the containers (one that cannot be read was skipped with a warning). */
+static int list_print(const struct container_view *v, size_t n, enum list_format fmt,
 		      struct husk_error *err)
 {
 	_cleanup_json_writer_ struct json_writer *w = json_writer_new(false);
-	struct row *rows = xcalloc(strv_length(ids) + 1, sizeof(*rows));
-	size_t n = 0, n_json = 0;
-	const char *buf;
-	size_t len;
-	int r = 0;
+	struct row *rows;
 
-	if (fmt == LIST_JSON)
-		json_open_array(w);
-	for (size_t i = 0; ids[i]; i++) {
-		struct husk_error e = { 0 };
-		struct container_dir dir;
-		struct husk_state_file *st;
-		enum container_status status;
-
-		if (cli_container_load(root, ids[i], 0, &dir, &st, &status, &e) < 0) {
-			log_warn("%s", e.msg);
-			continue;
-		}
-		if (fmt != LIST_QUIET)
-			cli_state_fill_owner(st, &dir);
-		if (fmt == LIST_QUIET) {
-			printf("%s\n", ids[i]);
-		} else if (fmt == LIST_JSON) {
-			cli_state_json(w, st, status);
-			n_json++;
-		} else {
-			row_fill(&rows[n++], st, status);
-		}
-		state_file_free(st);
-		container_dir_close(&dir);
+	if (fmt == LIST_QUIET) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", v[i].st->id);
+		return 0;
 	}
-	if (fmt == LIST_TABLE)
-		rows_print(rows, n);
+	if (fmt == LIST_JSON) {
+		if (n == 0) {
+			printf("null\n");     /* what runc (Go's nil slice) prints */
+			return 0;
+		}
+		json_open_array(w);
+		for (size_t i = 0; i < n; i++)
+			container_state_json(w, &v[i]);
+		json_close_array(w);
+		return cli_print_json(w, true, err);
+	}
+	rows = xcalloc(n + 1, sizeof(*rows));
+	for (size_t i = 0; i < n; i++)
+		row_fill(&rows[i], &v[i]);
+	rows_print(rows, n);
 	for (size_t i = 0; i < n; i++)
 		for (int c = 0; c < N_COLS; c++)
 			free(rows[i].cell[c]);
 	free(rows);
-	if (fmt == LIST_JSON) {
-		json_close_array(w);
-		r = json_writer_finish(w, &buf, &len, err);
-		if (r == 0 && n_json == 0)
-			printf("null\n");     /* what runc (Go's nil slice) prints */
-		else if (r == 0)
-			printf("%.*s\n", (int)len, buf);
-	}
-	return r;
+	return 0;
 }
 
 static int list_format_parse(const char *s, bool quiet, enum list_format *out,
@@ -139,8 +116,8 @@ static int list_format_parse(const char *s, bool quiet, enum list_format *out,
 
 int cmd_list(const struct global_opts *g, int argc, char **argv, struct husk_error *err)
 {
-	_cleanup_strv_ char **ids = NULL;
-	struct state_root root = { .fd = -1 };
+	struct container_globals cg = cli_globals(g);
+	struct container_view *views = NULL;
 	const char *format = NULL;
 	bool quiet = false;
 	const struct opt_def defs[] = {
@@ -149,6 +126,7 @@ int cmd_list(const struct global_opts *g, int argc, char **argv, struct husk_err
 	};
 	enum list_format fmt = LIST_TABLE;
 	struct opt_result args;
+	size_t n = 0;
 	int r;
 
 	r = cli_verb_parse(&(struct cli_verb){ "list", list_synopsis, list_description, defs,
@@ -158,18 +136,11 @@ int cmd_list(const struct global_opts *g, int argc, char **argv, struct husk_err
 		return r > 0 ? 0 : r;
 	opt_result_free(&args);
 	r = list_format_parse(format, quiet, &fmt, err);
-	if (r < 0)
-		return r;
-	r = cli_root_open(g, false, &root, err);
-	if (r == -ENOENT) {
-		husk_error_clear(err);
-		ids = xcalloc(1, sizeof(char *));
-	} else if (r == 0) {
-		r = state_list_ids(&root, &ids, err);
-	}
 	if (r == 0)
-		r = list_print(&root, ids, fmt, err);
-	state_root_close(&root);
+		r = container_list(&cg, &views, &n, err);
+	if (r == 0)
+		r = list_print(views, n, fmt, err);
+	container_views_free(views, n);
 	if (r == 0 && fflush(stdout) != 0)
 		r = husk_error_set(err, EIO, "write to stdout");
 	return r;

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* husk start ID: let a created container run its process. */
+/* husk start ID: let a created container run its process (container_start()). */
 #define _GNU_SOURCE
-#include <errno.h>
-
 #include "cli.h"
 #include "husk/util.h"
 
@@ -12,7 +10,7 @@ static const char start_description[] =
 
 int cmd_start(const struct global_opts *g, int argc, char **argv, struct husk_error *err)
 {
-	struct cli_container c;
+	struct container_globals cg = cli_globals(g);
 	struct opt_result args;
 	int r;
 
@@ -21,15 +19,7 @@ int cmd_start(const struct global_opts *g, int argc, char **argv, struct husk_er
 			   argc, argv, &args, err);
 	if (r != 0)
 		return r > 0 ? 0 : r;
-	r = cli_container_open(g, args.args[0], CLI_LOCK, &c, err);
-	if (r == 0) {
-		if (c.status == STATUS_CREATED)
-			r = exec_fifo_release(&c.dir, err);
-		else
-			r = husk_error_setq(err, EINVAL, "cannot start container \"%s\": it is %s",
-					    args.args[0], container_status_name(c.status));
-		cli_container_close(&c);
-	}
+	r = container_start(&cg, args.args[0], err);
 	opt_result_free(&args);
 	return r < 0 ? r : 0;
 }

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "husk/fault.h"
 #include "husk/security.h"
 #include "husk/util.h"
 #include "initexec.h"
@@ -63,6 +64,38 @@ static int stage_close_fds(struct child_ctx *ctx, struct launch_plan *plan, stru
 	}
 	if (syscall(SYS_close_range, first, ~0U, 0) < 0)
 		return husk_error_set(err, errno, "close_range");
+	return 0;
+}
+
+/*
+ * Until create has recorded us, we die with husk: a husk killed now must
+ * not leave a process that nothing names.  The kernel sends SIGKILL when
+ * our parent dies from here on; if it died before this call, its end of
+ * the sync socket (of which we hold no copy) is already closed, which
+ * reads as a hang-up.  A credential change later clears the signal, but by
+ * then husk has recorded our pid (it does so before it writes our id maps,
+ * which we wait for); before READY it is cleared anyway (stage_outlive).
+ */
+static int stage_parent_death(struct child_ctx *ctx, struct launch_plan *plan,
+			      struct husk_error *err)
+{
+	struct pollfd p = { .fd = ctx->sync_fd, .events = POLLRDHUP };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return husk_error_set(err, errno, "prctl(PR_SET_PDEATHSIG)");
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP)))
+		_exit(1);       /* husk is gone: nobody would know about us */
+	return 0;
+}
+
+/*
+ * husk recorded us and now waits for READY: from here we may outlive it
+ * (`create` exits once we are set up).
+ */
+static int stage_outlive(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return husk_error_set(err, errno, "prctl(PR_SET_PDEATHSIG, 0)");
 	return 0;
 }
 
@@ -275,9 +308,64 @@ static int stage_oom(struct child_ctx *ctx, struct launch_plan *plan, struct hus
 	return process_set_oom_score_adj(ctx->spec->process, err);
 }
 
-static int stage_rootfs(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+static int stage_rootfs_mounts(struct child_ctx *ctx, struct launch_plan *plan,
+			       struct husk_error *err)
 {
-	return rootfs_setup(ctx, err);
+	return rootfs_mount(ctx, err);
+}
+
+/*
+ * A hook point: when the spec has hooks of these kinds, tell husk where we
+ * are and wait until it ran them.  Without any, nothing is sent.
+ */
+static int hook_point(struct child_ctx *ctx, const char *point, enum husk_hook_kind a,
+		      enum husk_hook_kind b, struct husk_error *err)
+{
+	const struct husk_hooks *h = &ctx->spec->hooks;
+	struct sync_msg msg;
+	int r;
+
+	if (h->count[a] == 0 && h->count[b] == 0)
+		return 0;
+	memset(&msg, 0, sizeof(msg));
+	msg.type = SYNC_POINT;
+	snprintf(msg.stage, sizeof(msg.stage), "%s", point);
+	r = sync_send_msg(ctx->sync_fd, &msg, -1);
+	if (r == 0)
+		r = sync_recv(ctx->sync_fd, &msg);
+	if (r < 0)
+		return husk_error_set(err, -r, "wait for husk at %s", point);
+	if (r == 0 || msg.type != SYNC_POINT_DONE)
+		return husk_error_setq(err, EPIPE, "husk went away at %s", point);
+	return 0;
+}
+
+/*
+ * The container's namespaces exist and its mounts are made, the pivot is
+ * next: husk runs the prestart and createRuntime hooks (in its own
+ * namespaces) now.
+ */
+static int stage_create_runtime(struct child_ctx *ctx, struct launch_plan *plan,
+				struct husk_error *err)
+{
+	return hook_point(ctx, "create-runtime", HOOK_PRESTART, HOOK_CREATE_RUNTIME, err);
+}
+
+/*
+ * createContainer hooks run here, in the container's namespaces, before
+ * the pivot.  Running hooks is the engines issue's work: until then the
+ * spec's hooks are named in the "not applied" notice (spec_unapplied()).
+ */
+static int stage_create_container(struct child_ctx *ctx, struct launch_plan *plan,
+				  struct husk_error *err)
+{
+	return 0;
+}
+
+static int stage_rootfs_pivot(struct child_ctx *ctx, struct launch_plan *plan,
+			      struct husk_error *err)
+{
+	return rootfs_enter(ctx, err);
 }
 
 static int stage_sysctl(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
@@ -463,8 +551,9 @@ static int stage_lower_read_caps(struct child_ctx *ctx, struct launch_plan *plan
 }
 
 struct stage {
-	const char *name;           /* "" : the message speaks for itself */
+	const char *name;           /* unique: the fault point, and the message's prefix */
 	stage_fn fn;
+	bool quiet;                 /* no prefix: the message speaks for itself */
 };
 
 /*
@@ -491,57 +580,111 @@ struct stage {
  *    still there to pass the listener fd on to the agent.
  */
 static const struct stage stages[] = {
-	{ "close-fds", stage_close_fds },
-	{ "cpu-affinity", stage_cpu_affinity_initial },
-	{ "wait-idmap", stage_wait_maps },
-	{ "join-namespaces", stage_join_namespaces },
-	{ "become-root", stage_become_root },
-	{ "cgroup-namespace", stage_cgroup_ns },
-	{ "time-namespace", stage_time_ns },
-	{ "oom-score-adj", stage_oom },
-	{ "non-dumpable", stage_non_dumpable },
-	{ "keyring", stage_keyring },
-	{ "loopback", stage_loopback },
-	{ "hostname", stage_hostname },
-	{ "rootfs", stage_rootfs },
-	{ "sysctl", stage_sysctl },
-	{ "rootfs-finalize", stage_rootfs_finalize },
-	{ "rlimits", stage_rlimits },
-	{ "scheduling", stage_scheduling },
-	{ "personality", stage_personality },
-	{ "capabilities-bounding", stage_caps_bounding },
-	{ "", stage_cwd_open },
-	{ "seccomp", stage_seccomp_early },
-	{ "user", stage_user },
-	{ "capabilities", stage_caps },
-	{ "lsm", stage_lsm },
-	{ "cwd", stage_cwd },
-	{ "", stage_find_exec },
-	{ "husk-init", stage_init_image },
-	{ "preserve-fds", stage_preserve_fds },
-	{ "cpu-affinity", stage_cpu_affinity_final },
-	{ "no-new-privileges", stage_no_new_privs },
-	{ "husk-init", stage_lower_read_caps },
-	{ "seccomp", stage_seccomp_notify },
+	{ .name = "close-fds", .fn = stage_close_fds },
+	{ .name = "parent-death", .fn = stage_parent_death },
+	{ .name = "cpu-affinity-initial", .fn = stage_cpu_affinity_initial },
+	{ .name = "wait-idmap", .fn = stage_wait_maps },
+	{ .name = "join-namespaces", .fn = stage_join_namespaces },
+	{ .name = "become-root", .fn = stage_become_root },
+	{ .name = "cgroup-namespace", .fn = stage_cgroup_ns },
+	{ .name = "time-namespace", .fn = stage_time_ns },
+	{ .name = "oom-score-adj", .fn = stage_oom },
+	{ .name = "non-dumpable", .fn = stage_non_dumpable },
+	{ .name = "keyring", .fn = stage_keyring },
+	{ .name = "loopback", .fn = stage_loopback },
+	{ .name = "hostname", .fn = stage_hostname },
+	{ .name = "rootfs-mounts", .fn = stage_rootfs_mounts },
+	{ .name = "create-runtime", .fn = stage_create_runtime },
+	{ .name = "create-container", .fn = stage_create_container },
+	{ .name = "rootfs-pivot", .fn = stage_rootfs_pivot },
+	{ .name = "sysctl", .fn = stage_sysctl },
+	{ .name = "rootfs-finalize", .fn = stage_rootfs_finalize },
+	{ .name = "rlimits", .fn = stage_rlimits },
+	{ .name = "scheduling", .fn = stage_scheduling },
+	{ .name = "personality", .fn = stage_personality },
+	{ .name = "capabilities-bounding", .fn = stage_caps_bounding },
+	{ .name = "cwd-open", .fn = stage_cwd_open, .quiet = true },
+	{ .name = "seccomp-early", .fn = stage_seccomp_early },
+	{ .name = "user", .fn = stage_user },
+	{ .name = "capabilities", .fn = stage_caps },
+	{ .name = "lsm", .fn = stage_lsm },
+	{ .name = "cwd", .fn = stage_cwd },
+	{ .name = "find-executable", .fn = stage_find_exec, .quiet = true },
+	{ .name = "husk-init", .fn = stage_init_image },
+	{ .name = "preserve-fds", .fn = stage_preserve_fds },
+	{ .name = "cpu-affinity", .fn = stage_cpu_affinity_final },
+	{ .name = "no-new-privileges", .fn = stage_no_new_privs },
+	{ .name = "lower-read-caps", .fn = stage_lower_read_caps },
+	{ .name = "seccomp-notify", .fn = stage_seccomp_notify },
+	{ .name = "outlive-husk", .fn = stage_outlive },
 };
 
 /* Block until `husk start` writes to the exec fifo; EOF means give up. */
-static int wait_for_start(int fifo_fd)
+static int stage_wait_start(struct child_ctx *ctx, struct launch_plan *plan,
+			    struct husk_error *err)
 {
-	struct pollfd pfd = { .fd = fifo_fd, .events = POLLIN };
+	struct pollfd pfd = { .fd = ctx->fifo_fd, .events = POLLIN };
 	char c;
 
+	if (ctx->fifo_fd < 0)
+		return 0;
 	for (;;) {
 		if (poll(&pfd, 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			return husk_error_set(err, errno, "poll the exec fifo");
 		}
-		if (read(fifo_fd, &c, 1) == 1)
-			return 0;
-		return -ECANCELED;
+		if (read(ctx->fifo_fd, &c, 1) == 1)
+			break;
+		return husk_error_setq(err, ECANCELED, "the exec fifo closed without a start");
 	}
+	closep(&ctx->fifo_fd);
+	return 0;
 }
+
+/*
+ * startContainer hooks run here, in the container, after start and before
+ * the process's own program: the engines issue's work (see
+ * stage_create_container).
+ */
+static int stage_start_container(struct child_ctx *ctx, struct launch_plan *plan,
+				 struct husk_error *err)
+{
+	return 0;
+}
+
+/* The filter, last of all, unless a notify filter was loaded before READY. */
+static int stage_seccomp(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	int notify_fd = -1;
+
+	if (ctx->seccomp_loaded)
+		return 0;
+	return security_seccomp_apply(ctx->security, &notify_fd, err);
+}
+
+/* husk-init (or, pass-through, the workload) from the sealed memfd. */
+static int stage_exec(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
+{
+	const struct husk_process *p = ctx->spec->process;
+
+	init_exec(ctx->init_fd,
+		  ctx->opts->no_init || str_eq(spec_annotation(ctx->spec, "io.husk.init"), "false"),
+		  -1, p->args, p->env ? p->env : (char *[]){ NULL }, ctx->exec_path);
+	return husk_error_set(err, errno, "exec \"%s\"", p->args[0]);
+}
+
+/*
+ * After READY: the container's tail, from the start to the exec.  A
+ * failure here is reported as EXEC_FAILED (to `run`, or to nobody after
+ * `create` returned) and the process exits 127 (not found) or 126.
+ */
+static const struct stage start_stages[] = {
+	{ .name = "wait-start", .fn = stage_wait_start },
+	{ .name = "start-container", .fn = stage_start_container },
+	{ .name = "seccomp", .fn = stage_seccomp },
+	{ .name = "exec", .fn = stage_exec, .quiet = true },
+};
 
 void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 {
@@ -551,39 +694,30 @@ void child_main(struct child_ctx *ctx, struct launch_plan *plan)
 	husk_error_clear(&err);
 	ctx->init_fd = -1;
 	ctx->cwd_fd = -1;
+	ctx->root_fd = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(stages); i++) {
-		r = stages[i].fn(ctx, plan, &err);
+		r = fault_point("child", stages[i].name, &err);
+		if (r == 0)
+			r = stages[i].fn(ctx, plan, &err);
 		if (r < 0) {
-			sync_send_error(ctx->sync_fd, SYNC_ERROR, stages[i].name, &err);
+			sync_send_error(ctx->sync_fd, SYNC_ERROR,
+					stages[i].quiet ? "" : stages[i].name, &err);
 			_exit(1);
 		}
 	}
-	husk_error_setq(&err, 0, "%s", ctx->note);
-	if (sync_send_error(ctx->sync_fd, SYNC_READY, "", &err) < 0)
+	if (sync_send_num(ctx->sync_fd, SYNC_READY, 0, ctx->note) < 0)
 		_exit(1); /* husk is gone: nobody would know about us */
 
-	if (ctx->fifo_fd >= 0) {
-		if (wait_for_start(ctx->fifo_fd) < 0)
-			_exit(1);
-		close(ctx->fifo_fd);
-	}
-	if (!ctx->seccomp_loaded) {
-		int notify_fd = -1;
-
-		if (security_seccomp_apply(ctx->security, &notify_fd, &err) < 0) {
-			husk_error_prefix(&err, "seccomp");
+	for (size_t i = 0; i < ARRAY_SIZE(start_stages); i++) {
+		r = fault_point("child", start_stages[i].name, &err);
+		if (r == 0)
+			r = start_stages[i].fn(ctx, plan, &err);
+		if (r < 0) {
+			if (!start_stages[i].quiet)
+				husk_error_prefix(&err, "%s", start_stages[i].name);
 			sync_send_error(ctx->sync_fd, SYNC_EXEC_FAILED, "", &err);
-			_exit(126);
+			_exit(err.errnum == ENOENT ? 127 : 126);
 		}
 	}
-
-	init_exec(ctx->init_fd,
-		  ctx->opts->no_init || str_eq(spec_annotation(ctx->spec, "io.husk.init"), "false"),
-		  -1, ctx->spec->process->args, ctx->spec->process->env ? ctx->spec->process->env
-								   : (char *[]){ NULL },
-		  ctx->exec_path);
-	r = errno;
-	husk_error_set(&err, r, "exec \"%s\"", ctx->spec->process->args[0]);
-	sync_send_error(ctx->sync_fd, SYNC_EXEC_FAILED, "", &err);
-	_exit(r == ENOENT ? 127 : 126);
+	_exit(126);     /* not reached: stage_exec() either execs or fails */
 }

@@ -378,8 +378,7 @@ void exec_join_main(struct exec_ctx *ctx)
 		close(gate[1]);
 		exec_final(&ep, gate[0]);
 	}
-	husk_error_setq(&err, 0, "%d %s", (int)pid, ep.note);
-	sync_send_error(ctx->sync_fd, SYNC_READY, "", &err);
+	sync_send_num(ctx->sync_fd, SYNC_READY, pid, ep.note);
 	close(gate[1]); /* the exec'd process may go on: READY is out */
 	_exit(0);
 }

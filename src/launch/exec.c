@@ -102,25 +102,53 @@ static void reap(pid_t pid, int *status)
 		;
 }
 
+/* What the dispatch loop of an exec works with. */
+struct exec_wait {
+	const struct launch_exec_opts *opts;
+	pid_t sender;               /* the process that loads the filter */
+	struct launch_result *res;
+};
+
 /*
- * A listener fd for the agent (SYNC_SECCOMP_FD) from `pid`, the process
- * that loaded the filter: pass it on with the container's state
- * ("running"; its pid is the container's init) and let the sender go on.
+ * A listener fd for the agent (SYNC_SECCOMP_FD) from the process that
+ * loaded the filter: pass it on with the container's state ("running";
+ * its pid is the container's init) and let the sender go on.
  */
-static int exec_seccomp_fd(const struct launch_exec_opts *opts, pid_t pid, int sync_fd,
-			   int notify_fd, struct husk_error *err)
+static int on_seccomp_fd(void *data, int sync_fd, const struct sync_msg *msg, int *fd,
+			 struct husk_error *err)
 {
+	const struct exec_wait *w = data;
 	struct seccomp_agent_msg m = {
-		.spec = opts->spec,
-		.id = opts->id,
-		.bundle = opts->bundle,
+		.spec = w->opts->spec,
+		.id = w->opts->id,
+		.bundle = w->opts->bundle,
 		.status = "running",
-		.pid = pid,
-		.init_pid = opts->init_pid,
+		.pid = w->sender,
+		.init_pid = w->opts->init_pid,
 	};
 
-	return seccomp_agent_serve(sync_fd, notify_fd, &m, err);
+	return seccomp_agent_serve(sync_fd, *fd, &m, err);
 }
+
+/* The joiner cloned the exec'd process: it is our child from here on. */
+static int on_ready(void *data, int sync_fd, const struct sync_msg *msg, int *fd,
+		    struct husk_error *err)
+{
+	struct exec_wait *w = data;
+
+	if (msg->num <= 0 || msg->num > INT32_MAX)
+		return husk_error_setq(err, EPROTO, "exec helper sent a bad pid %lld",
+				       (long long)msg->num);
+	w->res->pid = (pid_t)msg->num;
+	snprintf(w->res->report.note, sizeof(w->res->report.note), "%.*s",
+		 (int)sizeof(w->res->report.note) - 1, msg->text);
+	return 1;
+}
+
+static const struct sync_handler joiner_handlers[] = {
+	{ SYNC_SECCOMP_FD, on_seccomp_fd },
+	{ SYNC_READY, on_ready },
+};
 
 /*
  * Stop a joiner husk no longer waits for (it was interrupted).  Killed and
@@ -132,104 +160,89 @@ static void joiner_stop(pid_t joiner, int sync_fd)
 {
 	struct pollfd p = { .fd = sync_fd, .events = POLLIN };
 	struct sync_msg msg;
-	long pid;
 
 	launch_kill_and_reap(joiner);
 	while (poll(&p, 1, 0) == 1 && sync_recv(sync_fd, &msg) == 1) {
 		if (msg.type != SYNC_READY)
 			continue;
-		pid = strtol(msg.msg, NULL, 10);
-		if (pid > 0 && pid <= INT32_MAX)
-			launch_kill_and_reap((pid_t)pid);
+		if (msg.num > 0 && msg.num <= INT32_MAX)
+			launch_kill_and_reap((pid_t)msg.num);
 		break;
 	}
 }
 
 /*
  * The joiner's messages: SECCOMP_FD when it loaded a notify filter itself
- * (without no_new_privs, see exec-child.c), then READY carrying
- * "<pid> <note>" for the process it cloned, or ERROR.  The joiner exits
- * right after; it is reaped here.
+ * (without no_new_privs, see exec-child.c), then READY with the pid of the
+ * process it cloned, or ERROR.  The joiner exits right after; it is
+ * reaped here.
  */
 static int joiner_wait(const struct launch_exec_opts *opts, int sync_fd, pid_t joiner,
 		       struct launch_result *res, struct husk_error *err)
 {
+	struct exec_wait w = { .opts = opts, .sender = joiner, .res = res };
 	struct sync_msg msg;
-	char *note;
-	long v;
 	int r;
 
-	for (;;) {
-		_cleanup_close_ int fd = -1;
-
-		r = sync_wait(sync_fd, "waiting for the exec helper to join the container", err);
-		if (r < 0) {
-			joiner_stop(joiner, sync_fd);
-			return r;
-		}
-		r = sync_recv_fd(sync_fd, &msg, &fd);
-		if (r == 0)
-			return launch_child_vanished(joiner, "the exec helper process", err);
-		if (r < 0) {
-			husk_error_set(err, -r, "read from the exec helper process");
-			launch_kill_and_reap(joiner);
-			return -err->errnum;
-		}
-		if (msg.type != SYNC_SECCOMP_FD)
-			break;
-		r = exec_seccomp_fd(opts, joiner, sync_fd, fd, err);
-		if (r < 0) {
-			launch_kill_and_reap(joiner);
-			return r;
-		}
+	r = sync_dispatch(sync_fd, joiner_handlers, ARRAY_SIZE(joiner_handlers), &w,
+			  "waiting for the exec helper to join the container", &msg, err);
+	if (r == 0)
+		return launch_child_vanished(joiner, "the exec helper process", err);
+	if (r == -EINTR && interrupt_signal()) {
+		joiner_stop(joiner, sync_fd);
+		return r;
+	}
+	if (r < 0) {
+		launch_kill_and_reap(joiner);
+		if (res->pid > 0)
+			launch_kill_and_reap(res->pid);
+		res->pid = -1;
+		return r;
 	}
 	reap(joiner, NULL);
-	if (msg.type != SYNC_READY)
-		return launch_child_error(&msg, err);
-	errno = 0;
-	v = strtol(msg.msg, &note, 10);
-	if (errno || note == msg.msg || *note != ' ' || v <= 0 || v > INT32_MAX)
-		return husk_error_setq(err, EPROTO, "exec helper sent a bad pid \"%s\"", msg.msg);
-	/* The process exists: it is our child from here on. */
-	res->pid = (pid_t)v;
-	snprintf(res->note, sizeof(res->note), "%s", note + 1);
 	return 0;
+}
+
+static int on_late_seccomp_fd(void *data, int sync_fd, const struct sync_msg *msg, int *fd,
+			      struct husk_error *err)
+{
+	int r = on_seccomp_fd(data, sync_fd, msg, fd, err);
+
+	return r < 0 ? r : 1;
 }
 
 /*
  * With no_new_privs the exec'd process loads a notify filter itself and
  * sends its listener fd next (SECCOMP_FD).  Anything else (EXEC_FAILED,
- * EOF) is left for launch_wait_exec().  On failure the process is killed.
+ * EOF) is left for launch_exec_wait().  On failure the process is killed.
  */
 static int exec_seccomp_late(const struct launch_exec_opts *opts,
 			     const struct security_plan *security, int sync_fd,
 			     struct launch_result *res, struct husk_error *err)
 {
-	_cleanup_close_ int fd = -1;
+	static const struct sync_handler late[] = { { SYNC_SECCOMP_FD, on_late_seccomp_fd } };
+	struct exec_wait w = { .opts = opts, .sender = res->pid, .res = res };
 	struct sync_msg msg;
 	int r;
 
 	if (!security_seccomp_has_notify(security) || security_seccomp_early(security))
 		return 0;
 	r = sync_wait(sync_fd, "waiting for the exec'd process to load its seccomp filter", err);
+	if (r == 0) {
+		r = sync_peek(sync_fd, &msg);
+		if (r <= 0 || msg.type != SYNC_SECCOMP_FD)
+			return 0;
+		r = sync_dispatch(sync_fd, late, ARRAY_SIZE(late), &w, "passing the exec'd "
+				  "process's seccomp listener on", &msg, err);
+		if (r == 0)
+			r = husk_error_setq(err, EPIPE, "the exec'd process went away");
+	}
 	if (r < 0) {
 		launch_kill_and_reap(res->pid);
 		res->pid = -1;
 		return r;
 	}
-	r = sync_peek(sync_fd, &msg);
-	if (r <= 0 || msg.type != SYNC_SECCOMP_FD)
-		return 0;
-	r = sync_recv_fd(sync_fd, &msg, &fd);
-	if (r <= 0)
-		r = husk_error_set(err, r < 0 ? -r : EPROTO, "read from the exec'd process");
-	else
-		r = exec_seccomp_fd(opts, res->pid, sync_fd, fd, err);
-	if (r < 0) {
-		launch_kill_and_reap(res->pid);
-		res->pid = -1;
-	}
-	return r;
+	return 0;
 }
 
 /* What cannot work at all, before anything is forked. */
@@ -254,11 +267,12 @@ static int exec_validate(const struct launch_exec_opts *opts, struct husk_error 
 static int exec_security(const struct launch_exec_opts *opts, struct security_plan **plan,
 			 struct launch_result *res, struct husk_error *err)
 {
-	int r = security_prepare(opts->spec, opts->spec->process, plan, &res->warnings, err);
+	int r = security_prepare(opts->spec, opts->spec->process, plan, &res->report.warnings,
+				 err);
 
 	if (r < 0)
 		return r;
-	security_notes(*plan, &res->notes);
+	security_notes(*plan, &res->report.notes);
 	if (security_seccomp_has_notify(*plan))
 		return seccomp_agent_check(opts->spec, err);
 	return 0;
@@ -280,13 +294,9 @@ int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
 	pid_t joiner;
 	int r;
 
+	memset(res, 0, sizeof(*res));
 	res->pid = -1;
 	res->sync_fd = -1;
-	res->warnings = NULL;
-	res->notes = NULL;
-	res->rootless = ctx.rootless;
-	res->note[0] = '\0';
-	res->cmd = NULL;
 	r = exec_validate(opts, err);
 	if (r == 0)
 		res->cmd = opts->spec->process->args[0];
@@ -334,4 +344,16 @@ out:
 	closep(&sv[0]);
 	closep(&sv[1]);
 	return r;
+}
+
+int launch_exec_wait(struct launch_result *res, struct husk_error *err)
+{
+	return launch_sync_wait_exec(&res->sync_fd, res->cmd,
+				     "waiting for the process to exec its program", err);
+}
+
+void launch_result_release(struct launch_result *res)
+{
+	closep(&res->sync_fd);
+	launch_report_free(&res->report);
 }

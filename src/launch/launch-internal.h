@@ -44,6 +44,8 @@ struct child_ctx {
 	char *exec_path;            /* the resolved executable (child only) */
 	int init_fd;                /* sealed memfd holding husk-init, or -1 */
 	int cwd_fd;                 /* .process.cwd, O_PATH, until the chdir; or -1 */
+	int root_fd;                /* the new root, from the mounts to the pivot; or -1 */
+	pid_t husk_pid;             /* the husk that started us (fault points) */
 	bool seccomp_loaded;        /* loaded early (no no_new_privs) */
 	char note[256];             /* sent with READY: worth a debug line */
 };
@@ -71,8 +73,12 @@ int launch_fd_move_above(int *fd, int min);
 void launch_signals_block_all(uint64_t *old);
 void launch_signals_restore(uint64_t old);
 void launch_kill_and_reap(pid_t pid);
-/* A child's ERROR message as our error: "<stage>: <message>". */
-int launch_child_error(const struct sync_msg *msg, struct husk_error *err);
+/*
+ * Wait on *sync_fd for the outcome of the final execve (EOF: it went
+ * through; EXEC_FAILED or husk-init's errno: it failed) and close it.
+ */
+int launch_sync_wait_exec(int *sync_fd, const char *cmd, const char *what,
+			  struct husk_error *err);
 /* Reap `pid`, which went silent, and say how it ended ("<who> exited ..."). */
 int launch_child_vanished(pid_t pid, const char *who, struct husk_error *err);
 
@@ -102,12 +108,16 @@ int cpu_list_parse(const char *list, cpu_set_t *set);
 /* ---- rootfs.c / mounts.c / devices.c ---------------------------------- */
 
 /*
- * Everything between "we are root in our namespaces" and "we are in the new
- * root": propagation of "/", the rootfs bind, every spec mount in order,
- * /dev and its devices, linux.devices, pivot_root (or MS_MOVE+chroot with
- * --no-pivot).  On return the cwd is the new "/".
+ * Everything between "we are root in our namespaces" and the pivot:
+ * propagation of "/", the rootfs bind (its fd in ctx->root_fd), every spec
+ * mount in order, /dev and its devices, linux.devices.
  */
-int rootfs_setup(const struct child_ctx *ctx, struct husk_error *err);
+int rootfs_mount(struct child_ctx *ctx, struct husk_error *err);
+/*
+ * Into the new root: pivot_root (or MS_MOVE+chroot with --no-pivot), and
+ * ctx->root_fd is closed.  On return the cwd is the new "/".
+ */
+int rootfs_enter(struct child_ctx *ctx, struct husk_error *err);
 
 /*
  * After sysctl and hostname (which may need a writable /proc/sys):

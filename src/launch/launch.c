@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The parent side of a container launch.
+ * The parent side of a container launch, in the steps husk/launch.h lists.
  *
  * One clone3() makes the container process in all the new namespaces it
  * needs at once (user first, by the kernel's own ordering, so the others are
  * owned by it).  The parent then writes the id maps, tells the child to go
- * on, and waits for one message: READY or ERROR.  On error the child is
+ * on, and serves its messages until READY or ERROR.  On error the child is
  * killed and reaped, so nothing it built (mounts live in its own mount
  * namespace) outlives the failure.
  *
@@ -282,16 +282,6 @@ void launch_kill_and_reap(pid_t pid)
 		;
 }
 
-/* Turn a child's ERROR message into ours: "<stage>: <message>". */
-int launch_child_error(const struct sync_msg *msg, struct husk_error *err)
-{
-	int errnum = msg->errnum > 0 ? msg->errnum : EINVAL;
-
-	if (msg->stage[0] == '\0')
-		return husk_error_setq(err, errnum, "%s", msg->msg);
-	return husk_error_setq(err, errnum, "%s: %s", msg->stage, msg->msg);
-}
-
 /* Our child `pid` died without a word (a crash or a kill): say how. */
 int launch_child_vanished(pid_t pid, const char *who, struct husk_error *err)
 {
@@ -306,107 +296,78 @@ int launch_child_vanished(pid_t pid, const char *who, struct husk_error *err)
 			       WEXITSTATUS(status));
 }
 
-/*
- * The container process loaded a filter with notify rules and sent its
- * listener fd (SYNC_SECCOMP_FD): pass it on to the agent at listenerPath
- * with the container's state, then let the process go on.
- */
-static int handshake_seccomp_fd(const struct child_ctx *ctx, pid_t pid, int sync_fd,
-				int notify_fd, struct husk_error *err)
-{
-	struct seccomp_agent_msg m = {
-		.spec = ctx->spec,
-		.id = ctx->opts->id,
-		.bundle = ctx->opts->bundle,
-		.status = "creating",
-		.pid = pid,
-		.init_pid = pid,
-	};
-
-	if (!security_seccomp_has_notify(ctx->security))
-		return husk_error_setq(err, EPROTO, "the container process sent a seccomp "
-				       "listener fd, but the profile has no SCMP_ACT_NOTIFY rule");
-	return seccomp_agent_serve(sync_fd, notify_fd, &m, err);
-}
-
-/*
- * The parent's half of the handshake: maps, then wait for READY (passing
- * a seccomp listener fd on to its agent on the way).  On any failure the
- * child is killed and reaped before returning.
- */
-static int parent_handshake(struct child_ctx *ctx, const struct launch_plan *plan, pid_t pid,
-			    int sync_fd, struct launch_result *res, struct husk_error *err)
+int launch_sync_wait_exec(int *sync_fd, const char *cmd, const char *what,
+			  struct husk_error *err)
 {
 	struct sync_msg msg;
 	int r;
 
-	if (plan->new_flags & CLONE_NEWUSER) {
-		r = idmap_write(pid, ctx->spec, ctx->rootless, ctx->host_uid, ctx->host_gid, err);
-		if (r < 0)
-			goto fail;
-	}
-	r = sync_send(sync_fd, SYNC_MAPS_DONE);
-	if (r < 0) {
-		husk_error_set(err, -r, "signal the container process");
-		goto fail;
-	}
-	for (;;) {
-		_cleanup_close_ int fd = -1;
-
-		r = sync_wait(sync_fd, "waiting for the container process to be set up", err);
-		if (r < 0)
-			goto fail;
-		r = sync_recv_fd(sync_fd, &msg, &fd);
-		if (r == 0)
-			return launch_child_vanished(pid, "container process", err);
-		if (r < 0) {
-			husk_error_set(err, -r, "read from the container process");
-			goto fail;
-		}
-		if (msg.type != SYNC_SECCOMP_FD)
-			break;
-		r = handshake_seccomp_fd(ctx, pid, sync_fd, fd, err);
-		if (r < 0)
-			goto fail;
-	}
-	if (msg.type == SYNC_READY) {
-		snprintf(res->note, sizeof(res->note), "%.*s", (int)sizeof(res->note) - 1, msg.msg);
+	if (*sync_fd < 0)
 		return 0;
-	}
-	r = launch_child_error(&msg, err);
-fail:
-	launch_kill_and_reap(pid);
-	return r;
+	r = sync_wait(*sync_fd, what, err);
+	if (r < 0)
+		return r;
+	r = sync_recv_exec(*sync_fd, &msg);
+	closep(sync_fd);
+	if (r == 1 && msg.type == SYNC_EXEC_FAILED)
+		return sync_msg_error(&msg, err);
+	/* husk-init's own exec of the command failed: the same words as above. */
+	if (r == 1 && msg.type == SYNC_INIT_EXEC_FAILED)
+		return husk_error_set(err, msg.errnum > 0 ? msg.errnum : EIO, "exec \"%s\"",
+				      cmd ? cmd : "");
+	/* EOF (or an error reading): the exec went through, the fd closed. */
+	return 0;
 }
 
-int launch_container(const struct launch_opts *opts, struct launch_result *res,
-		     struct husk_error *err)
+void launch_report_free(struct launch_report *rep)
 {
-	struct launch_plan plan = { 0 };
-	struct security_plan *security = NULL;
-	struct child_ctx ctx = {
-		.opts = opts,
-		.spec = opts->spec,
-		.rootless = geteuid() != 0,
-		.host_uid = geteuid(),
-		.host_gid = getegid(),
-		.fifo_fd = -1,
-	};
-	int sv[2] = { -1, -1 };
-	_cleanup_close_ int pidfd = -1;
-	int cwd = -1;
-	pid_t pid;
-	int r;
+	strv_free(rep->warnings);
+	rep->warnings = NULL;
+	strv_free(rep->notes);
+	rep->notes = NULL;
+	rep->note[0] = '\0';
+}
 
-	res->pid = -1;
-	res->sync_fd = -1;
-	res->warnings = NULL;
-	res->notes = NULL;
-	res->rootless = ctx.rootless;
-	res->cmd = opts->spec->process && opts->spec->process->args ? opts->spec->process->args[0]
-								    : NULL;
-	ctx.in_userns = ctx.rootless || running_in_userns();
-	res->note[0] = '\0';
+/* ---- the launch, step by step ---------------------------------------------- */
+
+struct launch {
+	const struct launch_opts *opts;
+	struct child_ctx ctx;
+	struct launch_plan plan;
+	struct security_plan *security;
+	struct launch_report report;
+	int sv[2];                  /* [0] ours, [1] the child's until the clone */
+	pid_t pid;                  /* the container process, -1 before the clone */
+	launch_point_fn point;      /* launch_setup()'s caller's hook points */
+	void *point_data;
+};
+
+void launch_free(struct launch *l)
+{
+	if (!l)
+		return;
+	security_plan_free(l->security);
+	closep(&l->ctx.fifo_fd);
+	closep(&l->sv[0]);
+	closep(&l->sv[1]);
+	plan_close(&l->plan);
+	launch_report_free(&l->report);
+	free(l);
+}
+
+pid_t launch_pid(const struct launch *l)
+{
+	return l->pid;
+}
+
+const struct launch_report *launch_report(const struct launch *l)
+{
+	return &l->report;
+}
+
+/* What cannot work at all, before anything is planned. */
+static int launch_validate(const struct launch_opts *opts, struct husk_error *err)
+{
 	if (opts->preserve_fds < 0)
 		return husk_error_setq(err, EINVAL, "--preserve-fds: must not be negative");
 	if (opts->rootfs_fd < 0)
@@ -421,128 +382,228 @@ int launch_container(const struct launch_opts *opts, struct launch_result *res,
 	if (opts->spec->process->terminal)
 		return husk_error_setq(err, ENOTSUP, "config.json: .process.terminal: terminals are "
 				       "not supported by this husk yet; set it to false");
-
-	r = plan_namespaces(&ctx, &plan, err);
-	if (r < 0)
-		goto out;
-	/* Capabilities are resolved and seccomp compiled here, once, so that the
-	 * container process runs no libcap or libseccomp code of its own. */
-	r = security_prepare(opts->spec, opts->spec->process, &security, &res->warnings, err);
-	if (r < 0)
-		goto out;
-	security_notes(security, &res->notes);
-	if (security_seccomp_has_notify(security)) {
-		r = seccomp_agent_check(opts->spec, err);
-		if (r < 0)
-			goto out;
-	}
-	ctx.security = security;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
-	    launch_fd_move_above(&sv[0], 3 + opts->preserve_fds) < 0 ||
-	    launch_fd_move_above(&sv[1], 3 + opts->preserve_fds) < 0) {
-		r = husk_error_set(err, errno, "socketpair");
-		goto out;
-	}
-	if (opts->exec_fifo_fd >= 0) {
-		ctx.fifo_fd = fcntl(opts->exec_fifo_fd, F_DUPFD_CLOEXEC, 3 + opts->preserve_fds);
-		if (ctx.fifo_fd < 0) {
-			r = husk_error_set(err, errno, "dup the exec fifo");
-			goto out;
-		}
-	}
-
-	/*
-	 * The container process starts in the rootfs: its working directory is
-	 * the directory the caller opened, which a new mount namespace carries
-	 * over to its own copy of the mount (rootfs.c builds the root from it,
-	 * never from the path).  Ours goes back right after the clone.
-	 */
-	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cwd < 0) {
-		r = husk_error_set(err, errno, "open the working directory");
-		goto out;
-	}
-	if (fchdir(opts->rootfs_fd) < 0) {
-		r = husk_error_set(err, errno, "chdir into the rootfs %s", opts->rootfs);
-		goto out;
-	}
-	if (plan.join_fd[NS_PID] >= 0) {
-		pid = clone_in_joined_pid_ns(&ctx, &plan, sv, err);
-		if (pid < 0) {
-			r = pid;
-			goto out;
-		}
-	} else {
-		/* Joining a user namespace: the child creates the rest inside it. */
-		pid = clone_child(plan.join_fd[NS_USER] >= 0 ? plan.new_flags & CLONE_NEWPID
-							     : plan.new_flags, &pidfd);
-		if (pid < 0) {
-			r = husk_error_set(err, errno, "clone the container process");
-			if (errno == EPERM || errno == ENOSPC)
-				husk_error_hint(err, "are unprivileged user namespaces allowed? "
-					       "see /proc/sys/user/max_user_namespaces");
-			goto out;
-		}
-		if (pid == 0) {
-			close(sv[0]);
-			interrupt_forget();
-			ctx.sync_fd = sv[1];
-			child_main(&ctx, &plan); /* never returns */
-		}
-	}
-	if (fchdir(cwd) < 0) {
-		r = husk_error_set(err, errno, "chdir back to the working directory");
-		launch_kill_and_reap(pid);
-		goto out;
-	}
-	closep(&cwd);
-	closep(&sv[1]);
-
-	r = parent_handshake(&ctx, &plan, pid, sv[0], res, err);
-	if (r < 0)
-		goto out;
-	res->pid = pid;
-	res->sync_fd = TAKE_FD(sv[0]);
-out:
-	if (cwd >= 0 && fchdir(cwd) < 0)
-		r = r < 0 ? r : -errno;
-	closep(&cwd);
-	security_plan_free(security);
-	closep(&ctx.fifo_fd);
-	closep(&sv[0]);
-	closep(&sv[1]);
-	plan_close(&plan);
-	return r;
+	return 0;
 }
 
-int launch_wait_exec(struct launch_result *res, struct husk_error *err)
+int launch_prepare(const struct launch_opts *opts, struct launch **out, struct husk_error *err)
+{
+	struct launch *l = xcalloc(1, sizeof(*l));
+	int min_fd = 3 + opts->preserve_fds;
+	int r;
+
+	l->opts = opts;
+	l->pid = -1;
+	l->sv[0] = l->sv[1] = -1;
+	for (int t = 0; t < NS_TYPE_COUNT; t++)
+		l->plan.join_fd[t] = -1;
+	l->ctx = (struct child_ctx){
+		.opts = opts,
+		.spec = opts->spec,
+		.rootless = geteuid() != 0,
+		.host_uid = geteuid(),
+		.host_gid = getegid(),
+		.fifo_fd = -1,
+		.husk_pid = getpid(),
+	};
+	l->ctx.in_userns = l->ctx.rootless || running_in_userns();
+	r = launch_validate(opts, err);
+	if (r == 0)
+		r = plan_namespaces(&l->ctx, &l->plan, err);
+	/* Capabilities are resolved and seccomp compiled here, once, so that the
+	 * container process runs no libcap or libseccomp code of its own. */
+	if (r == 0)
+		r = security_prepare(opts->spec, opts->spec->process, &l->security,
+				     &l->report.warnings, err);
+	if (r == 0) {
+		security_notes(l->security, &l->report.notes);
+		l->ctx.security = l->security;
+		if (security_seccomp_has_notify(l->security))
+			r = seccomp_agent_check(opts->spec, err);
+	}
+	if (r == 0 && (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, l->sv) < 0 ||
+		       launch_fd_move_above(&l->sv[0], min_fd) < 0 ||
+		       launch_fd_move_above(&l->sv[1], min_fd) < 0))
+		r = husk_error_set(err, errno, "socketpair");
+	if (r < 0) {
+		/* The warnings are worth printing also when the launch failed. */
+		*out = l;
+		return r;
+	}
+	*out = l;
+	return 0;
+}
+
+static pid_t clone_plain(struct launch *l, struct husk_error *err)
+{
+	struct launch_plan *plan = &l->plan;
+	int pidfd = -1;
+	pid_t pid;
+
+	/* Joining a user namespace: the child creates the rest inside it. */
+	pid = clone_child(plan->join_fd[NS_USER] >= 0 ? plan->new_flags & CLONE_NEWPID
+						      : plan->new_flags, &pidfd);
+	if (pid < 0) {
+		husk_error_set(err, errno, "clone the container process");
+		if (errno == EPERM || errno == ENOSPC)
+			husk_error_hint(err, "are unprivileged user namespaces allowed? "
+				       "see /proc/sys/user/max_user_namespaces");
+		return -err->errnum;
+	}
+	if (pid == 0) {
+		close(l->sv[0]);
+		interrupt_forget();
+		l->ctx.sync_fd = l->sv[1];
+		child_main(&l->ctx, plan); /* never returns */
+	}
+	close(pidfd);
+	return pid;
+}
+
+/*
+ * The container process starts in the rootfs: its working directory is
+ * the directory the caller opened, which a new mount namespace carries
+ * over to its own copy of the mount (rootfs.c builds the root from it,
+ * never from the path).  Ours goes back right after the clone.
+ */
+int launch_clone(struct launch *l, struct husk_error *err)
+{
+	_cleanup_close_ int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	pid_t pid;
+
+	if (cwd < 0)
+		return husk_error_set(err, errno, "open the working directory");
+	/* The fifo is made after prepare (in the container's directory). */
+	if (l->opts->exec_fifo_fd >= 0 && l->ctx.fifo_fd < 0) {
+		l->ctx.fifo_fd = fcntl(l->opts->exec_fifo_fd, F_DUPFD_CLOEXEC,
+				       3 + l->opts->preserve_fds);
+		if (l->ctx.fifo_fd < 0)
+			return husk_error_set(err, errno, "dup the exec fifo");
+	}
+	if (fchdir(l->opts->rootfs_fd) < 0)
+		return husk_error_set(err, errno, "chdir into the rootfs %s", l->opts->rootfs);
+	if (l->plan.join_fd[NS_PID] >= 0)
+		pid = clone_in_joined_pid_ns(&l->ctx, &l->plan, l->sv, err);
+	else
+		pid = clone_plain(l, err);
+	if (fchdir(cwd) < 0) {
+		int r = husk_error_set(err, errno, "chdir back to the working directory");
+
+		launch_kill_and_reap(pid);
+		return r;
+	}
+	if (pid < 0)
+		return pid;
+	l->pid = pid;
+	/* From now on its end of the socket is the child's alone: our death
+	 * reads as EOF there, and it gives up. */
+	closep(&l->sv[1]);
+	closep(&l->ctx.fifo_fd);
+	plan_close(&l->plan);
+	return 0;
+}
+
+int launch_idmap(struct launch *l, struct husk_error *err)
+{
+	struct child_ctx *ctx = &l->ctx;
+
+	if (!(l->plan.new_flags & CLONE_NEWUSER))
+		return 0;
+	return idmap_write(l->pid, ctx->spec, ctx->rootless, ctx->host_uid, ctx->host_gid, err);
+}
+
+/*
+ * The container process loaded a filter with notify rules and sent its
+ * listener fd: pass it on to the agent at listenerPath with the
+ * container's state, then let the process go on.
+ */
+static int on_seccomp_fd(void *data, int sync_fd, const struct sync_msg *msg, int *fd,
+			 struct husk_error *err)
+{
+	struct launch *l = data;
+	struct seccomp_agent_msg m = {
+		.spec = l->ctx.spec,
+		.id = l->opts->id,
+		.bundle = l->opts->bundle,
+		.status = "creating",
+		.pid = l->pid,
+		.init_pid = l->pid,
+	};
+
+	if (!security_seccomp_has_notify(l->security))
+		return husk_error_setq(err, EPROTO, "the container process sent a seccomp "
+				       "listener fd, but the profile has no SCMP_ACT_NOTIFY rule");
+	return seccomp_agent_serve(sync_fd, *fd, &m, err);
+}
+
+/* The child reached a hook point and waits: run what belongs there, answer. */
+static int on_point(void *data, int sync_fd, const struct sync_msg *msg, int *fd,
+		    struct husk_error *err)
+{
+	struct launch *l = data;
+	int r = 0;
+
+	if (l->point)
+		r = l->point(l->point_data, msg->stage, err);
+	if (r < 0)
+		return husk_error_prefix(err, "%s", msg->stage);
+	r = sync_send(sync_fd, SYNC_POINT_DONE);
+	if (r < 0)
+		return husk_error_set(err, -r, "let the container process go on after %s",
+				      msg->stage);
+	return 0;
+}
+
+static int on_ready(void *data, int sync_fd, const struct sync_msg *msg, int *fd,
+		    struct husk_error *err)
+{
+	struct launch *l = data;
+
+	snprintf(l->report.note, sizeof(l->report.note), "%.*s",
+		 (int)sizeof(l->report.note) - 1, msg->text);
+	return 1;
+}
+
+static const struct sync_handler setup_handlers[] = {
+	{ SYNC_SECCOMP_FD, on_seccomp_fd },
+	{ SYNC_POINT, on_point },
+	{ SYNC_READY, on_ready },
+};
+
+int launch_setup(struct launch *l, launch_point_fn point, void *data, struct husk_error *err)
 {
 	struct sync_msg msg;
 	int r;
 
-	if (res->sync_fd < 0)
-		return 0;
-	r = sync_wait(res->sync_fd, "waiting for the container process to exec its program", err);
-	if (r < 0)
-		return r;
-	r = sync_recv_exec(res->sync_fd, &msg);
-	closep(&res->sync_fd);
-	if (r == 1 && msg.type == SYNC_EXEC_FAILED)
-		return launch_child_error(&msg, err);
-	/* husk-init's own exec of the command failed: the same words as above. */
-	if (r == 1 && msg.type == SYNC_INIT_EXEC_FAILED)
-		return husk_error_set(err, msg.errnum > 0 ? msg.errnum : EIO, "exec \"%s\"",
-				      res->cmd ? res->cmd : "");
-	/* EOF (or an error reading): the exec went through, the fd closed. */
-	return 0;
+	l->point = point;
+	l->point_data = data;
+	r = sync_send(l->sv[0], SYNC_MAPS_DONE);
+	if (r < 0) {
+		husk_error_set(err, -r, "signal the container process");
+	} else {
+		r = sync_dispatch(l->sv[0], setup_handlers, ARRAY_SIZE(setup_handlers), l,
+				  "waiting for the container process to be set up", &msg, err);
+		if (r == 1)
+			return 0;
+		if (r == 0) {
+			r = launch_child_vanished(l->pid, "container process", err);
+			l->pid = -1;
+			return r;
+		}
+	}
+	launch_kill(l);
+	return r;
 }
 
-void launch_result_release(struct launch_result *res)
+void launch_kill(struct launch *l)
 {
-	closep(&res->sync_fd);
-	strv_free(res->warnings);
-	res->warnings = NULL;
-	strv_free(res->notes);
-	res->notes = NULL;
+	launch_kill_and_reap(l->pid);
+	l->pid = -1;
+}
+
+int launch_wait_exec(struct launch *l, struct husk_error *err)
+{
+	const struct husk_process *p = l->ctx.spec->process;
+
+	return launch_sync_wait_exec(&l->sv[0], p->args ? p->args[0] : NULL,
+				     "waiting for the container process to exec its program", err);
 }

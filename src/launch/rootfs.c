@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The container's root filesystem, from "root in fresh namespaces" to "in
- * the new root" (rootfs_setup), and the last touches after hostname and
+ * the new root" (rootfs_mount, rootfs_enter), and the last touches after hostname and
  * sysctl (rootfs_finalize).  The steps, in order:
  *
  *   1. "/" becomes a recursive slave (private when asked): nothing mounted
@@ -131,9 +131,8 @@ static int rootfs_move_chroot(int rootfd, struct husk_error *err)
 	return 0;
 }
 
-int rootfs_setup(const struct child_ctx *ctx, struct husk_error *err)
+int rootfs_mount(struct child_ctx *ctx, struct husk_error *err)
 {
-	_cleanup_close_ int rootfd = -1;
 	int r;
 
 	/*
@@ -143,19 +142,24 @@ int rootfs_setup(const struct child_ctx *ctx, struct husk_error *err)
 	r = root_make_slave(ctx, err);
 	if (r < 0)
 		return r;
-	rootfd = rootfs_bind_self(ctx, err);
-	if (rootfd < 0)
-		return rootfd;
-	r = rootfs_mount_all(ctx, rootfd, err);
+	ctx->root_fd = rootfs_bind_self(ctx, err);
+	if (ctx->root_fd < 0)
+		return ctx->root_fd;
+	r = rootfs_mount_all(ctx, ctx->root_fd, err);
 	if (r < 0)
 		return r;
-	r = rootfs_setup_dev(ctx, rootfd, err);
-	if (r < 0)
-		return r;
+	return rootfs_setup_dev(ctx, ctx->root_fd, err);
+}
+
+int rootfs_enter(struct child_ctx *ctx, struct husk_error *err)
+{
+	int r;
+
 	if (ctx->opts->no_pivot)
-		r = rootfs_move_chroot(rootfd, err);
+		r = rootfs_move_chroot(ctx->root_fd, err);
 	else
-		r = rootfs_pivot(rootfd, err);
+		r = rootfs_pivot(ctx->root_fd, err);
+	closep(&ctx->root_fd);
 	if (r < 0)
 		return husk_error_prefix(err, "enter the rootfs %s", ctx->opts->rootfs);
 	return 0;

@@ -29,7 +29,7 @@
 
 #include "husk/util.h"
 #include "security/security-internal.h"
-#include "security/sha256.h"
+#include "husk/sha256.h"
 
 #define CACHE_MAGIC "HUSKBPF1"      /* bump with any change of the program's shape */
 #define CACHE_HEADER 16             /* magic, u32 instruction count, u32 zero */

@@ -6,7 +6,7 @@
  *
  * Keys: the runc `state` fields (ociVersion, id, status, pid, bundle,
  * rootfs, created, owner, annotations) plus husk's own, top level:
- * pidStartTime, cgroupPath, systemdCgroup, rootless.
+ * pidStartTime, configSha256, cgroupPath, systemdCgroup, rootless.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -43,6 +43,7 @@ static int parse_state(const struct jr *r, const struct jnode *top, struct husk_
 	    (ret = jr_get_string(r, top, NULL, "owner", &s->owner)) < 0 ||
 	    (ret = jr_get_kv(r, top, NULL, "annotations", &s->annotations,
 			     &s->n_annotations)) < 0 ||
+	    (ret = jr_get_string(r, top, NULL, "configSha256", &s->config_sha256)) < 0 ||
 	    (ret = jr_get_string(r, top, NULL, "cgroupPath", &s->cgroup_path)) < 0 ||
 	    (ret = jr_get_bool(r, top, NULL, "systemdCgroup", &s->systemd_cgroup)) < 0 ||
 	    (ret = jr_get_bool(r, top, NULL, "rootless", &s->rootless)) < 0)
@@ -86,6 +87,7 @@ void state_file_free(struct husk_state_file *s)
 	free(s->created);
 	free(s->owner);
 	kv_free(s->annotations, s->n_annotations);
+	free(s->config_sha256);
 	free(s->cgroup_path);
 	free(s);
 	errno = saved;

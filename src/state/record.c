@@ -3,7 +3,7 @@
  * <root>/<id>/state.json: written here with the JSON writer, read back by
  * state_file_parse() in src/spec/ (the only JSON parser).  The key names
  * are the contract between the two: runc's state fields plus husk's own
- * (pidStartTime, cgroupPath, systemdCgroup, rootless).
+ * (pidStartTime, configSha256, cgroupPath, systemdCgroup, rootless).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,6 +53,8 @@ static void state_json_members(struct json_writer *w, const struct husk_state_fi
 {
 	state_json_oci_members(w, st, st->status, st->pid);
 	json_kv_uint(w, "pidStartTime", st->pid_start_time);
+	if (st->config_sha256)
+		json_kv_string(w, "configSha256", st->config_sha256);
 	if (st->cgroup_path)
 		json_kv_string(w, "cgroupPath", st->cgroup_path);
 	json_kv_bool(w, "systemdCgroup", st->systemd_cgroup);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "integration/attacks.h"
+#include "integration/notify-agent.h"
 
 /* Seconds husk gets to end after the signal (generous for a loaded machine). */
 #define PROMPT_S 10
@@ -189,30 +190,46 @@ HTEST(interrupt, sigterm_stops_run_waiting_for_the_lock)
 	hres_free(&r);
 }
 
+/* Hold every notified call once the test says so; let the others continue. */
+static int hold_when_armed(void *data, const struct seccomp_notif *req)
+{
+	return atomic_load((atomic_bool *)data) ? NOTIFY_HOLD : NOTIFY_CONTINUE;
+}
+
 /*
- * husk exec in the foreground, its process blocked while it is set up (the
- * same silent agent: exec takes .linux.seccomp from the bundle's config),
- * then SIGTERM: husk ends, and the half-made process with it.
+ * husk exec in the foreground, its process blocked while it is set up,
+ * then SIGTERM: husk ends, and the half-made process with it.  The
+ * container is created with a profile that notifies recvmsg, answered by
+ * the tests' agent; once it runs, the agent holds every call: exec's
+ * helper hands its listener fd over and then waits in recvmsg, under its
+ * own filter (exec takes .linux.seccomp from the container's pinned
+ * config), for an answer that does not come.  husk waits for READY.
  */
 HTEST(interrupt, sigterm_stops_exec_during_setup)
 {
 	char *listener = hpath(c, "agent.sock");
 	struct hres r = { 0 };
-	struct pollfd pfd = { .events = POLLIN };
+	struct notify_agent *agent;
 	struct hproc p;
-	int lfd, before, after = -1;
+	atomic_bool armed = false;
+	char *text, *profile;
+	int before, after = -1;
 
-	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/sleep", "1000") });
+	agent = notify_agent_start(c, listener, hold_when_armed, &armed);
+	text = bundle_config_text(c, &(struct bundle_cfg){ .args = ARGS("/bin/sleep", "1000") });
+	cr_assert(asprintf(&profile, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": "
+			   "\"%s\", \"syscalls\": [{\"names\": [\"recvmsg\"], \"action\": "
+			   "\"SCMP_ACT_NOTIFY\"}]}", listener) > 0);
+	atk_add_member(&text, "linux", "seccomp", profile);
+	atk_write_config(c, text);
 	HUSK(c, &r, "run", "--detach", "--bundle", c->bundle, c->id);
 	assert_husk_ok(&r);
 	cr_assert(wait_status(c, c->id, "running", HUSK_CALL_TIMEOUT * 1000));
 	before = count_token_procs(c);
-	lfd = silent_agent(c, listener);
-	pfd.fd = lfd;
-	write_blocking_config(c, listener);
+	atomic_store(&armed, true);
 	husk_spawn(c, &p, NULL, ARGS("exec", c->id, "/bin/true"));
-	cr_assert(poll(&pfd, 1, HUSK_CALL_TIMEOUT * 1000) == 1,
-		  "husk exec never connected to the agent socket");
+	cr_assert(notify_agent_wait_held(agent, HUSK_CALL_TIMEOUT * 1000),
+		  "husk exec's helper never blocked in the agent");
 	usleep(200 * 1000);
 	cr_assert(kill(p.pid, SIGTERM) == 0);
 	hproc_wait(&p, &r, PROMPT_S);
@@ -222,7 +239,10 @@ HTEST(interrupt, sigterm_stops_exec_during_setup)
 	for (int i = 0; i < 50 && (after = count_token_procs(c)) != before; i++)
 		usleep(20 * 1000);
 	cr_assert_eq(after, before, "the exec left %d process(es) behind", after - before);
-	close(lfd);
+	notify_agent_stop(agent);
+	free(agent);
+	free(profile);
+	free(text);
 	free(listener);
 	hres_free(&r);
 }

@@ -8,7 +8,7 @@
 
 #include <sys/stat.h>
 
-#include "security/sha256.h"
+#include "husk/sha256.h"
 
 static char dir[64];
 

@@ -71,7 +71,7 @@ struct field {
 
 static const struct field fields[] = {
 	A(".ociVersion", "src/spec/spec.c", "oci_version"),
-	A(".root.path", "src/cli/create.c", "root_path"),
+	A(".root.path", "src/container/create.c", "root_path"),
 	A(".root.readonly", LAUNCH "rootfs.c", "root_readonly"),
 	A(".mounts[].destination", LAUNCH "mounts.c", "m->destination"),
 	A(".mounts[].source", LAUNCH "mounts.c", "m->source"),
@@ -135,7 +135,7 @@ static const struct field fields[] = {
 	N_ALL(".hooks.poststart", ".hooks.poststart[1] (/bin/e)"),
 	N_ALL(".hooks.poststop", ".hooks.poststop[0] (/bin/f)"),
 	/* The state record, io.husk.init, the seccomp agent's metadata. */
-	A(".annotations", "src/cli/create.c", "spec->annotations"),
+	A(".annotations", "src/container/record.c", "spec->annotations"),
 
 	/* .linux */
 	A(".linux.namespaces[].type", LAUNCH "launch.c", "ns->type"),

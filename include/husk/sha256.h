@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef HUSK_SECURITY_SHA256_H
-#define HUSK_SECURITY_SHA256_H
+#ifndef HUSK_SHA256_H
+#define HUSK_SHA256_H
 
 /* SHA-256, streaming: init, update as often as needed, final. */
 
