@@ -666,12 +666,13 @@ static int stage_seccomp(struct child_ctx *ctx, struct launch_plan *plan, struct
 /* husk-init (or, pass-through, the workload) from the sealed memfd. */
 static int stage_exec(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
 {
-	const struct husk_process *p = ctx->spec->process;
+	const struct husk_spec *spec = ctx->spec;
+	char *const *env = spec->process->env ? spec->process->env : (char *[]){ NULL };
 
 	init_exec(ctx->init_fd,
-		  ctx->opts->no_init || str_eq(spec_annotation(ctx->spec, "io.husk.init"), "false"),
-		  -1, p->args, p->env ? p->env : (char *[]){ NULL }, ctx->exec_path);
-	return husk_error_set(err, errno, "exec \"%s\"", p->args[0]);
+		  ctx->opts->no_init || str_eq(spec_annotation(spec, "io.husk.init"), "false"),
+		  -1, spec->process->args, env, ctx->exec_path);
+	return husk_error_set(err, errno, "exec \"%s\"", spec->process->args[0]);
 }
 
 /*
