@@ -440,3 +440,40 @@ HTEST(exec, orphans_go_to_pid1)
 	cr_assert_str_eq(r.out, "0\n", "zombies left:\n%s", r.out);
 	hres_free(&r);
 }
+
+/*
+ * exec takes the container's config as pinned at create: editing the
+ * bundle's config.json of a running container (or breaking it) changes
+ * nothing about the next exec, as with runc; a pinned copy changed behind
+ * husk's back is refused, not used.
+ */
+HTEST(exec, config_pinned_at_create)
+{
+	struct hres r = { 0 };
+	const char *id = start_workload(c, (struct bundle_cfg){ 0 });
+	char *config = hpath(c, "bundle/config.json");
+	char *pinned = NULL;
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true"),
+					      .env = ARGS("PINNED=changed") });
+	EXEC_EXPECT(c, &r, 0, id, "env");
+	cr_assert(!strstr(r.out, "PINNED="), "exec used the edited bundle:\n%s", r.out);
+	cr_assert(strstr(r.out, c->token), "exec lost the container's env:\n%s", r.out);
+
+	write_text(config, "{ not json");
+	EXEC_EXPECT(c, &r, 0, id, "echo", "still");
+	cr_assert_str_eq(r.out, "still\n");
+
+	cr_assert(asprintf(&pinned, "%s/%s/config.json", c->state, id) > 0);
+	cr_assert(access(pinned, F_OK) == 0, "no pinned config at %s", pinned);
+	FILE *f = fopen(pinned, "a");
+	cr_assert_not_null(f);
+	fputs(" ", f);
+	fclose(f);
+	HUSK(c, &r, "exec", id, "true");
+	cr_assert_neq(r.code, 0);
+	assert_contains(r.err, "was changed since create");
+	free(pinned);
+	free(config);
+	hres_free(&r);
+}
