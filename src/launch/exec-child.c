@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "exec-internal.h"
+#include "husk/fault.h"
 #include "husk/security.h"
 #include "husk/util.h"
 #include "initexec.h"
@@ -231,8 +232,9 @@ static int stage_lower_read_caps(struct exec_proc *ep, struct husk_error *err)
 }
 
 struct exec_stage {
-	const char *name;           /* "" : the message speaks for itself */
+	const char *name;           /* unique: the fault point, and the message's prefix */
 	exec_stage_fn fn;
+	bool quiet;                 /* no prefix: the message speaks for itself */
 };
 
 /*
@@ -252,22 +254,22 @@ struct exec_stage {
  *    husk-init, exec'd from a 0111 memfd, is never dumpable.
  */
 static const struct exec_stage join_stages[] = {
-	{ "dumpable", stage_dumpable },
-	{ "close-fds", stage_close_fds },
-	{ "oom-score-adj", stage_oom },
-	{ "lsm", stage_lsm },
-	{ "join-namespaces", stage_join },
-	{ "keyring", stage_keyring },
-	{ "rlimits", stage_rlimits },
-	{ "capabilities-bounding", stage_caps_bounding },
-	{ "", stage_cwd_open },
-	{ "seccomp", stage_seccomp_early },
-	{ "user", stage_user },
-	{ "capabilities", stage_caps },
-	{ "cwd", stage_cwd },
-	{ "husk-init", stage_init_image },
-	{ "no-new-privileges", stage_no_new_privs },
-	{ "husk-init", stage_lower_read_caps },
+	{ .name = "dumpable", .fn = stage_dumpable },
+	{ .name = "close-fds", .fn = stage_close_fds },
+	{ .name = "oom-score-adj", .fn = stage_oom },
+	{ .name = "lsm", .fn = stage_lsm },
+	{ .name = "join-namespaces", .fn = stage_join },
+	{ .name = "keyring", .fn = stage_keyring },
+	{ .name = "rlimits", .fn = stage_rlimits },
+	{ .name = "capabilities-bounding", .fn = stage_caps_bounding },
+	{ .name = "cwd-open", .fn = stage_cwd_open, .quiet = true },
+	{ .name = "seccomp-early", .fn = stage_seccomp_early },
+	{ .name = "user", .fn = stage_user },
+	{ .name = "capabilities", .fn = stage_caps },
+	{ .name = "cwd", .fn = stage_cwd },
+	{ .name = "husk-init", .fn = stage_init_image },
+	{ .name = "no-new-privileges", .fn = stage_no_new_privs },
+	{ .name = "lower-read-caps", .fn = stage_lower_read_caps },
 };
 
 /* ---- the exec'd process ---------------------------------------------------- */
@@ -360,9 +362,12 @@ void exec_join_main(struct exec_ctx *ctx)
 
 	husk_error_clear(&err);
 	husk_error_clear(&ep.exec_err);
-	for (size_t i = 0; i < ARRAY_SIZE(join_stages); i++)
-		if (join_stages[i].fn(&ep, &err) < 0)
-			join_fail(ctx, join_stages[i].name, &err);
+	for (size_t i = 0; i < ARRAY_SIZE(join_stages); i++) {
+		const struct exec_stage *st = &join_stages[i];
+
+		if (fault_point("exec", st->name, &err) < 0 || st->fn(&ep, &err) < 0)
+			join_fail(ctx, st->quiet ? "" : st->name, &err);
+	}
 	process_find_executable(ctx->proc, &ep.exec_path, &ep.exec_err);
 
 	if (pipe2(gate, O_CLOEXEC) < 0) {
@@ -378,7 +383,11 @@ void exec_join_main(struct exec_ctx *ctx)
 		close(gate[1]);
 		exec_final(&ep, gate[0]);
 	}
-	sync_send_num(ctx->sync_fd, SYNC_READY, pid, ep.note);
+	if (sync_send_num(ctx->sync_fd, SYNC_READY, pid, ep.note) < 0) {
+		/* husk exec is gone: nobody knows the process, it must not run. */
+		kill(pid, SIGKILL);
+		_exit(1);
+	}
 	close(gate[1]); /* the exec'd process may go on: READY is out */
 	_exit(0);
 }
