@@ -175,6 +175,11 @@ int write_file_atomic_at(int dirfd, const char *path, const void *buf, size_t le
 
 /* write() all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
+/*
+ * Close every fd from `first` up, except the n in keep (negative entries
+ * are ignored; keep is sorted in place).  0 or -errno from close_range.
+ */
+int close_fds_except(unsigned int first, int *keep, size_t n);
 
 /* Write a short string to an existing file (sysctl, /proc/self/...). */
 int write_string_at(int dirfd, const char *path, const char *s, struct husk_error *err);

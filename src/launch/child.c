@@ -40,29 +40,13 @@ typedef int (*stage_fn)(struct child_ctx *ctx, struct launch_plan *plan, struct 
 static int stage_close_fds(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
 {
 	int keep[NS_TYPE_COUNT + 2];
-	unsigned int first = 3 + (unsigned int)ctx->opts->preserve_fds;
 	size_t n = 0;
 
 	keep[n++] = ctx->sync_fd;
-	if (ctx->fifo_fd >= 0)
-		keep[n++] = ctx->fifo_fd;
+	keep[n++] = ctx->fifo_fd;
 	for (int t = 0; t < NS_TYPE_COUNT; t++)
-		if (plan->join_fd[t] >= 0)
-			keep[n++] = plan->join_fd[t];
-	/* Sort the few fds to keep, then close the gaps between them. */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
-			int t = keep[j];
-			keep[j] = keep[j - 1];
-			keep[j - 1] = t;
-		}
-	for (size_t i = 0; i < n; i++) {
-		if ((unsigned int)keep[i] > first)
-			syscall(SYS_close_range, first, (unsigned int)keep[i] - 1, 0);
-		if ((unsigned int)keep[i] >= first)
-			first = (unsigned int)keep[i] + 1;
-	}
-	if (syscall(SYS_close_range, first, ~0U, 0) < 0)
+		keep[n++] = plan->join_fd[t];
+	if (close_fds_except(3 + (unsigned int)ctx->opts->preserve_fds, keep, n) < 0)
 		return husk_error_set(err, errno, "close_range");
 	return 0;
 }

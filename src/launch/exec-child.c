@@ -86,18 +86,7 @@ static int stage_close_fds(struct exec_proc *ep, struct husk_error *err)
 		if (flags >= 0 && (flags & FD_CLOEXEC))
 			close(fd);
 	}
-	if (keep[0] > keep[1]) {
-		int t = keep[0];
-
-		keep[0] = keep[1];
-		keep[1] = t;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
-		if ((unsigned int)keep[i] > first)
-			syscall(SYS_close_range, first, (unsigned int)keep[i] - 1, 0);
-		first = (unsigned int)keep[i] + 1;
-	}
-	if (syscall(SYS_close_range, first, ~0U, 0) < 0)
+	if (close_fds_except(first, keep, ARRAY_SIZE(keep)) < 0)
 		return husk_error_set(err, errno, "close_range");
 	return 0;
 }

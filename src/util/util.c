@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "husk/util.h"
@@ -337,4 +338,26 @@ void timestamp_now(char *buf, size_t size)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, size, "%s.%09ldZ", sec, (long)ts.tv_nsec);
+}
+
+int close_fds_except(unsigned int first, int *keep, size_t n)
+{
+	/* Sort the few fds to keep, then close the gaps between them. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned int)keep[i] < first)
+			continue;
+		if ((unsigned int)keep[i] > first)
+			syscall(SYS_close_range, first, (unsigned int)keep[i] - 1, 0);
+		first = (unsigned int)keep[i] + 1;
+	}
+	if (syscall(SYS_close_range, first, ~0U, 0) < 0)
+		return -errno;
+	return 0;
 }
