@@ -111,6 +111,8 @@ struct launch_result {
 int launch_exec_wait(struct launch_result *res, struct husk_error *err);
 /* Close res->sync_fd and free the report. */
 void launch_result_release(struct launch_result *res);
+/* Kill and reap the process (when there is one). */
+void launch_result_kill(struct launch_result *res);
 
 /*
  * `husk exec`: start spec->process inside the running container whose

@@ -127,13 +127,6 @@ static int exec_not_run(pid_t pid, const struct husk_error *err)
 	return fg_exit_code(status);
 }
 
-static void kill_and_reap(pid_t pid)
-{
-	kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-}
-
 /* Start the process; on success it is our child, past its exec, in res. */
 static int exec_start(const char *id, const struct container_exec_opts *o,
 		      struct exec_target *t, struct launch_result *res, struct husk_error *err)
@@ -179,7 +172,7 @@ int container_exec(const struct container_globals *g, const char *id,
 		goto out;
 	r = launch_exec_wait(&res, err);
 	if (r == -EINTR && interrupt_signal()) {
-		kill_and_reap(res.pid);
+		launch_result_kill(&res);
 		goto out;
 	}
 	if (r < 0) {
@@ -187,11 +180,11 @@ int container_exec(const struct container_globals *g, const char *id,
 		goto out;
 	}
 	if (o->detach && (r = interrupt_wait(-1, 0, 0, "starting the process", err)) < 0) {
-		kill_and_reap(res.pid);
+		launch_result_kill(&res);
 		goto out;
 	}
 	if (o->pid_file && (r = pid_file_write(o->pid_file, res.pid, err)) < 0) {
-		kill_and_reap(res.pid);
+		launch_result_kill(&res);
 		goto out;
 	}
 	if (o->detach)

@@ -357,3 +357,9 @@ void launch_result_release(struct launch_result *res)
 	closep(&res->sync_fd);
 	launch_report_free(&res->report);
 }
+
+void launch_result_kill(struct launch_result *res)
+{
+	launch_kill_and_reap(res->pid);
+	res->pid = -1;
+}
