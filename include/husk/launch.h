@@ -61,7 +61,11 @@ void launch_report_free(struct launch_report *rep);
 
 struct launch;
 
-/* Validate, plan and compile; nothing is started.  *out is freed with launch_free(). */
+/*
+ * Validate, plan and compile; nothing is started.  *out is freed with
+ * launch_free().  opts (and the spec) must stay valid until launch_setup()
+ * returns; launch_wait_exec() and launch_free() do not use them.
+ */
 int launch_prepare(const struct launch_opts *opts, struct launch **out, struct husk_error *err);
 /* Clone the container process; it waits for launch_setup(). */
 int launch_clone(struct launch *l, struct husk_error *err);

@@ -340,6 +340,7 @@ struct launch {
 	pid_t pid;                  /* the container process, -1 before the clone */
 	launch_point_fn point;      /* launch_setup()'s caller's hook points */
 	void *point_data;
+	char *cmd;                  /* args[0], for launch_wait_exec(): it outlives opts */
 };
 
 void launch_free(struct launch *l)
@@ -352,6 +353,7 @@ void launch_free(struct launch *l)
 	closep(&l->sv[1]);
 	plan_close(&l->plan);
 	launch_report_free(&l->report);
+	free(l->cmd);
 	free(l);
 }
 
@@ -407,6 +409,8 @@ int launch_prepare(const struct launch_opts *opts, struct launch **out, struct h
 	};
 	l->ctx.in_userns = l->ctx.rootless || running_in_userns();
 	r = launch_validate(opts, err);
+	if (r == 0 && opts->spec->process->args)
+		l->cmd = xstrdup(opts->spec->process->args[0]);
 	if (r == 0)
 		r = plan_namespaces(&l->ctx, &l->plan, err);
 	/* Capabilities are resolved and seccomp compiled here, once, so that the
@@ -602,8 +606,6 @@ void launch_kill(struct launch *l)
 
 int launch_wait_exec(struct launch *l, struct husk_error *err)
 {
-	const struct husk_process *p = l->ctx.spec->process;
-
-	return launch_sync_wait_exec(&l->sv[0], p->args ? p->args[0] : NULL,
+	return launch_sync_wait_exec(&l->sv[0], l->cmd,
 				     "waiting for the container process to exec its program", err);
 }
