@@ -4,10 +4,11 @@
  *
  * Three cases:
  *  - husk runs as root: both maps are written directly.
- *  - rootless, and each map is the single ID of the caller (the common
- *    "me -> root" case): written directly too, after "deny" to setgroups,
- *    which the kernel requires of an unprivileged gid_map writer.
- *  - rootless with ranges: only the setuid helpers newuidmap/newgidmap
+ *  - unprivileged (host_unprivileged(): euid != 0), and each map is the
+ *    single ID of the caller (the common "me -> root" case): written
+ *    directly too, after "deny" to setgroups, which the kernel requires of
+ *    an unprivileged gid_map writer.
+ *  - unprivileged with ranges: only the setuid helpers newuidmap/newgidmap
  *    (package uidmap) may write them, checked against /etc/subuid and
  *    /etc/subgid.  This is the one place husk runs another program, and only
  *    for configs that ask for more than one ID.
@@ -108,11 +109,11 @@ static int run_idmap_helper(const char *helper, pid_t pid, const struct husk_idm
 
 /*
  * Write the maps of `pid` (a process in a new user namespace).  With no
- * mappings in the spec (or no linux section), a rootless caller gets the
+ * mappings in the spec (or no linux section), an unprivileged caller gets the
  * one mapping "me -> 0"; root gets an error, as a user namespace without
  * maps is surely a mistake.
  */
-int idmap_write(pid_t pid, const struct husk_spec *spec, bool rootless, uid_t host_uid,
+int idmap_write(pid_t pid, const struct husk_spec *spec, bool unprivileged, uid_t host_uid,
 		gid_t host_gid, struct husk_error *err)
 {
 	struct husk_idmap self_uid = { 0, host_uid, 1 }, self_gid = { 0, host_gid, 1 };
@@ -124,14 +125,14 @@ int idmap_write(pid_t pid, const struct husk_spec *spec, bool rootless, uid_t ho
 	if (spec->linux_ && spec->linux_->n_uid_mappings > 0) {
 		um = spec->linux_->uid_mappings;
 		nu = spec->linux_->n_uid_mappings;
-	} else if (!rootless) {
+	} else if (!unprivileged) {
 		return husk_error_setq(err, EINVAL,
 				       ".linux.uidMappings: a new user namespace needs uid mappings");
 	}
 	if (spec->linux_ && spec->linux_->n_gid_mappings > 0) {
 		gm = spec->linux_->gid_mappings;
 		ng = spec->linux_->n_gid_mappings;
-	} else if (!rootless) {
+	} else if (!unprivileged) {
 		return husk_error_setq(err, EINVAL,
 				       ".linux.gidMappings: a new user namespace needs gid mappings");
 	}
@@ -139,7 +140,7 @@ int idmap_write(pid_t pid, const struct husk_spec *spec, bool rootless, uid_t ho
 	utext = idmap_text(um, nu);
 	gtext = idmap_text(gm, ng);
 
-	if (!rootless) {
+	if (!unprivileged) {
 		r = proc_write(pid, "uid_map", utext, err);
 		if (r == 0)
 			r = proc_write(pid, "gid_map", gtext, err);
