@@ -390,6 +390,7 @@ int launch_prepare(const struct launch_opts *opts, struct launch **out, struct h
 		.husk_pid = getpid(),
 	};
 	l->ctx.in_userns = l->ctx.rootless || host_in_userns();
+	(void)host_cgroup(); /* our view: the child asks after unsharing its cgroup namespace */
 	r = launch_validate(opts, err);
 	if (r == 0)
 		r = plan_namespaces(&l->ctx, &l->plan, err);
