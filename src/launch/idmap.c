@@ -17,13 +17,13 @@
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "husk/host.h"
 #include "husk/util.h"
 #include "launch-internal.h"
 
@@ -59,12 +59,31 @@ static bool idmap_is_self(const struct husk_idmap *m, size_t n, uint32_t self)
 	return n == 1 && m[0].size == 1 && m[0].host_id == self;
 }
 
+/* "100000-165535, 200000-200009" (the first few), or "none". */
+static char *subids_text(const struct host_subids *s)
+{
+	char *text = xstrdup(s->n ? "" : "none");
+
+	for (size_t i = 0; i < s->n && i < 4; i++) {
+		const struct host_id_range *r = &s->ranges[i];
+		char *next = xasprintf("%s%s%u-%u%s", text, i ? ", " : "", r->start,
+				       (unsigned)(r->start + (r->count - 1)),
+				       i == 3 && s->n > 4 ? ", ..." : "");
+
+		free(text);
+		text = next;
+	}
+	return text;
+}
+
 /*
  * Run newuidmap/newgidmap PID inside outside count ... directly (no shell).
- * Their own message goes to our stderr; ours says what to check.
+ * Their own message goes to our stderr; ours says what to check and what
+ * the file grants (as the host context read it, by name and by uid).
  */
 static int run_idmap_helper(const char *helper, pid_t pid, const struct husk_idmap *m, size_t n,
-			    const char *subfile, struct husk_error *err)
+			    const char *subfile, const struct host_subids *subids,
+			    struct husk_error *err)
 {
 	_cleanup_strv_ char **argv = NULL;
 	int status;
@@ -98,11 +117,12 @@ static int run_idmap_helper(const char *helper, pid_t pid, const struct husk_idm
 		if (errno != EINTR)
 			return husk_error_set(err, errno, "waitpid %s", helper);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		struct passwd *pw = getpwuid(getuid());
+		_cleanup_free_ char *grants = subids_text(subids);
 
 		return husk_error_setq(err, EPERM,
-				       "%s failed: check that %s grants user %s the mapped range",
-				       helper, subfile, pw ? pw->pw_name : "(unknown)");
+				       "%s failed: check that %s grants user %s the mapped range "
+				       "(it grants %s)", helper, subfile,
+				       subids->user ? subids->user : "(unknown)", grants);
 	}
 	return 0;
 }
@@ -153,7 +173,7 @@ int idmap_write(pid_t pid, const struct husk_spec *spec, bool unprivileged, uid_
 		if (r == 0)
 			r = proc_write(pid, "gid_map", gtext, err);
 	} else {
-		r = run_idmap_helper(NEWGIDMAP, pid, gm, ng, "/etc/subgid", err);
+		r = run_idmap_helper(NEWGIDMAP, pid, gm, ng, "/etc/subgid", host_subgids(), err);
 	}
 	if (r < 0)
 		return husk_error_prefix(err, "gid mappings");
@@ -161,7 +181,7 @@ int idmap_write(pid_t pid, const struct husk_spec *spec, bool unprivileged, uid_
 	if (idmap_is_self(um, nu, host_uid))
 		r = proc_write(pid, "uid_map", utext, err);
 	else
-		r = run_idmap_helper(NEWUIDMAP, pid, um, nu, "/etc/subuid", err);
+		r = run_idmap_helper(NEWUIDMAP, pid, um, nu, "/etc/subuid", host_subuids(), err);
 	if (r < 0)
 		return husk_error_prefix(err, "uid mappings");
 	return 0;
