@@ -264,12 +264,13 @@ static void subids_free(struct subids *s)
 
 /* ---- cgroups ---------------------------------------------------------------- */
 
-static bool is_fs(const char *path, unsigned long magic)
+/* The filesystem type (a *_MAGIC of linux/magic.h) of path, 0 when it cannot be had. */
+static unsigned long fs_type(const char *path)
 {
 	struct statfs s;
 	int r = h.statfs ? h.statfs(path, &s) : statfs(path, &s);
 
-	return r == 0 && (unsigned long)s.f_type == magic;
+	return r == 0 ? (unsigned long)s.f_type : 0;
 }
 
 /* A cgroup v1 hierarchy mounted in `dir` (/sys/fs/cgroup/memory & co). */
@@ -282,10 +283,10 @@ static bool has_v1_below(const char *dir)
 	while (d && !found && (e = readdir(d))) {
 		_cleanup_free_ char *p = NULL;
 
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "unified") == 0)
 			continue;
 		p = xasprintf("%s/%s", dir, e->d_name);
-		found = is_fs(p, CGROUP_SUPER_MAGIC);
+		found = fs_type(p) == CGROUP_SUPER_MAGIC;
 	}
 	if (d)
 		closedir(d);
@@ -296,16 +297,20 @@ static bool has_v1_below(const char *dir)
 static enum host_cgroup_layout cgroup_layout(char **v2_mount)
 {
 	_cleanup_free_ char *root = sys_path("fs/cgroup");
-	_cleanup_free_ char *unified = sys_path("fs/cgroup/unified");
+	_cleanup_free_ char *unified = NULL;
+	unsigned long type = fs_type(root);
 	bool v1;
 
-	if (is_fs(root, CGROUP2_SUPER_MAGIC)) {
+	if (type == CGROUP2_SUPER_MAGIC) {
 		*v2_mount = TAKE_PTR(root);
 		return HOST_CGROUP_V2;
 	}
-	if (is_fs(unified, CGROUP2_SUPER_MAGIC))
+	if (type == 0)
+		return HOST_CGROUP_NONE;
+	unified = sys_path("fs/cgroup/unified");
+	if (fs_type(unified) == CGROUP2_SUPER_MAGIC)
 		*v2_mount = TAKE_PTR(unified);
-	v1 = is_fs(root, CGROUP_SUPER_MAGIC) || has_v1_below(root);
+	v1 = type == CGROUP_SUPER_MAGIC || has_v1_below(root);
 	if (v1)
 		return *v2_mount ? HOST_CGROUP_HYBRID : HOST_CGROUP_V1;
 	return *v2_mount ? HOST_CGROUP_V2 : HOST_CGROUP_NONE;
