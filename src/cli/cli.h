@@ -25,7 +25,7 @@ struct global_opts {
 	const char *root;           /* --root; NULL: state_root_default() */
 	const char *log;            /* --log FILE */
 	const char *log_format;     /* "text" | "json" */
-	const char *rootless;       /* "true" | "false" | "auto" (stored for cgroups) */
+	const char *rootless;       /* "true" | "false" | "auto": host_set_rootless() */
 	bool debug;
 	bool systemd_cgroup;
 };

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "husk/host.h"
 #include "husk/interrupt.h"
 #include "husk/log.h"
 #include "husk/security.h"
@@ -101,7 +102,7 @@ static void print_version(void)
 
 /* Check the values of the global options that take a fixed set of words. */
 static int globals_validate(const struct global_opts *g, enum log_format *fmt,
-			    struct husk_error *err)
+			    enum host_rootless *rootless, struct husk_error *err)
 {
 	if (!g->log_format || strcmp(g->log_format, "text") == 0)
 		*fmt = LOG_FORMAT_TEXT;
@@ -110,8 +111,13 @@ static int globals_validate(const struct global_opts *g, enum log_format *fmt,
 	else
 		return husk_error_setq(err, EINVAL, "--log-format \"%s\": use text or json",
 				       g->log_format);
-	if (g->rootless && strcmp(g->rootless, "true") != 0 &&
-	    strcmp(g->rootless, "false") != 0 && strcmp(g->rootless, "auto") != 0)
+	if (!g->rootless || strcmp(g->rootless, "auto") == 0)
+		*rootless = HOST_ROOTLESS_AUTO;
+	else if (strcmp(g->rootless, "true") == 0)
+		*rootless = HOST_ROOTLESS_TRUE;
+	else if (strcmp(g->rootless, "false") == 0)
+		*rootless = HOST_ROOTLESS_FALSE;
+	else
 		return husk_error_setq(err, EINVAL, "--rootless \"%s\": use true, false or auto",
 				       g->rootless);
 	return 0;
@@ -167,14 +173,17 @@ int main(int argc, char **argv)
 	};
 	struct husk_error err = { 0 };
 	enum log_format fmt = LOG_FORMAT_TEXT;
+	enum host_rootless rootless = HOST_ROOTLESS_AUTO;
 	struct opt_result args = { 0 };
 	int r;
 
 	r = opts_parse(defs, ARRAY_SIZE(defs), argc - 1, argv + 1, OPTS_STOP_AT_ARG, &args, &err);
 	if (r == 0)
-		r = globals_validate(&g, &fmt, &err);
-	if (r == 0)
+		r = globals_validate(&g, &fmt, &rootless, &err);
+	if (r == 0) {
+		host_set_rootless(rootless);
 		r = log_init(g.log, fmt, g.debug, &err);
+	}
 	if (r == 0) {
 		if (args.help)
 			print_usage();

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "container-internal.h"
+#include "husk/host.h"
 #include "husk/log.h"
 #include "husk/security.h"
 #include "husk/util.h"
@@ -63,7 +64,8 @@ void launch_report_log(const struct launch_report *rep, bool launched, const cha
 
 /*
  * Where compiled seccomp filters are cached: a cache, not state, so it
- * lives where caches do (/var/cache/husk as root, $XDG_CACHE_HOME/husk or
+ * lives where caches do (/var/cache/husk as the host's root, not as uid 0
+ * in a user namespace, host_real_root(); $XDG_CACHE_HOME/husk or
  * ~/.cache/husk otherwise) and never in the state root, which holds only
  * containers.  Missing directories are made 0700 when a program is first
  * stored (src/security/seccomp-cache.c); when that fails the cache is
@@ -74,7 +76,7 @@ void seccomp_cache_setup(void)
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	_cleanup_free_ char *dir = NULL;
 
-	if (geteuid() == 0 && !xdg)
+	if (host_real_root() && !xdg)
 		dir = xstrdup("/var/cache/husk/seccomp");
 	else if (xdg && xdg[0] == '/')
 		dir = xasprintf("%s/husk/seccomp", xdg);

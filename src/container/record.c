@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "container-internal.h"
+#include "husk/host.h"
 #include "husk/sha256.h"
 #include "husk/util.h"
 
@@ -39,7 +40,7 @@ struct husk_state_file *record_new(const struct container_globals *g, const char
 		st->n_annotations = spec->n_annotations;
 	}
 	st->systemd_cgroup = g->systemd_cgroup;
-	st->rootless = geteuid() != 0;
+	st->rootless = host_rootless();
 	return st;
 }
 

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "exec-internal.h"
+#include "husk/host.h"
 #include "husk/interrupt.h"
 #include "husk/security.h"
 #include "husk/util.h"
@@ -285,7 +286,7 @@ int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
 	struct exec_ctx ctx = {
 		.opts = opts,
 		.proc = opts->spec->process,
-		.rootless = geteuid() != 0,
+		.rootless = host_unprivileged(),
 		.init_pidfd = -1,
 		.sync_fd = -1,
 	};

@@ -4,10 +4,11 @@
  *
  * Three cases:
  *  - husk runs as root: both maps are written directly.
- *  - rootless, and each map is the single ID of the caller (the common
- *    "me -> root" case): written directly too, after "deny" to setgroups,
- *    which the kernel requires of an unprivileged gid_map writer.
- *  - rootless with ranges: only the setuid helpers newuidmap/newgidmap
+ *  - unprivileged (host_unprivileged(): euid != 0), and each map is the
+ *    single ID of the caller (the common "me -> root" case): written
+ *    directly too, after "deny" to setgroups, which the kernel requires of
+ *    an unprivileged gid_map writer.
+ *  - unprivileged with ranges: only the setuid helpers newuidmap/newgidmap
  *    (package uidmap) may write them, checked against /etc/subuid and
  *    /etc/subgid.  This is the one place husk runs another program, and only
  *    for configs that ask for more than one ID.
@@ -16,13 +17,13 @@
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "husk/host.h"
 #include "husk/util.h"
 #include "launch-internal.h"
 
@@ -58,12 +59,31 @@ static bool idmap_is_self(const struct husk_idmap *m, size_t n, uint32_t self)
 	return n == 1 && m[0].size == 1 && m[0].host_id == self;
 }
 
+/* "100000-165535, 200000-200009" (the first few), or "none". */
+static char *subids_text(const struct host_subids *s)
+{
+	char *text = xstrdup(s->n ? "" : "none");
+
+	for (size_t i = 0; i < s->n && i < 4; i++) {
+		const struct host_id_range *r = &s->ranges[i];
+		char *next = xasprintf("%s%s%u-%u%s", text, i ? ", " : "", r->start,
+				       (unsigned)(r->start + (r->count - 1)),
+				       i == 3 && s->n > 4 ? ", ..." : "");
+
+		free(text);
+		text = next;
+	}
+	return text;
+}
+
 /*
  * Run newuidmap/newgidmap PID inside outside count ... directly (no shell).
- * Their own message goes to our stderr; ours says what to check.
+ * Their own message goes to our stderr; ours says what to check and what
+ * the file grants (as the host context read it, by name and by uid).
  */
 static int run_idmap_helper(const char *helper, pid_t pid, const struct husk_idmap *m, size_t n,
-			    const char *subfile, struct husk_error *err)
+			    const char *subfile, const struct host_subids *subids,
+			    struct husk_error *err)
 {
 	_cleanup_strv_ char **argv = NULL;
 	int status;
@@ -97,22 +117,23 @@ static int run_idmap_helper(const char *helper, pid_t pid, const struct husk_idm
 		if (errno != EINTR)
 			return husk_error_set(err, errno, "waitpid %s", helper);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		struct passwd *pw = getpwuid(getuid());
+		_cleanup_free_ char *grants = subids_text(subids);
 
 		return husk_error_setq(err, EPERM,
-				       "%s failed: check that %s grants user %s the mapped range",
-				       helper, subfile, pw ? pw->pw_name : "(unknown)");
+				       "%s failed: check that %s grants user %s the mapped range "
+				       "(it grants %s)", helper, subfile,
+				       subids->user ? subids->user : "(unknown)", grants);
 	}
 	return 0;
 }
 
 /*
  * Write the maps of `pid` (a process in a new user namespace).  With no
- * mappings in the spec (or no linux section), a rootless caller gets the
+ * mappings in the spec (or no linux section), an unprivileged caller gets the
  * one mapping "me -> 0"; root gets an error, as a user namespace without
  * maps is surely a mistake.
  */
-int idmap_write(pid_t pid, const struct husk_spec *spec, bool rootless, uid_t host_uid,
+int idmap_write(pid_t pid, const struct husk_spec *spec, bool unprivileged, uid_t host_uid,
 		gid_t host_gid, struct husk_error *err)
 {
 	struct husk_idmap self_uid = { 0, host_uid, 1 }, self_gid = { 0, host_gid, 1 };
@@ -124,14 +145,14 @@ int idmap_write(pid_t pid, const struct husk_spec *spec, bool rootless, uid_t ho
 	if (spec->linux_ && spec->linux_->n_uid_mappings > 0) {
 		um = spec->linux_->uid_mappings;
 		nu = spec->linux_->n_uid_mappings;
-	} else if (!rootless) {
+	} else if (!unprivileged) {
 		return husk_error_setq(err, EINVAL,
 				       ".linux.uidMappings: a new user namespace needs uid mappings");
 	}
 	if (spec->linux_ && spec->linux_->n_gid_mappings > 0) {
 		gm = spec->linux_->gid_mappings;
 		ng = spec->linux_->n_gid_mappings;
-	} else if (!rootless) {
+	} else if (!unprivileged) {
 		return husk_error_setq(err, EINVAL,
 				       ".linux.gidMappings: a new user namespace needs gid mappings");
 	}
@@ -139,7 +160,7 @@ int idmap_write(pid_t pid, const struct husk_spec *spec, bool rootless, uid_t ho
 	utext = idmap_text(um, nu);
 	gtext = idmap_text(gm, ng);
 
-	if (!rootless) {
+	if (!unprivileged) {
 		r = proc_write(pid, "uid_map", utext, err);
 		if (r == 0)
 			r = proc_write(pid, "gid_map", gtext, err);
@@ -152,7 +173,7 @@ int idmap_write(pid_t pid, const struct husk_spec *spec, bool rootless, uid_t ho
 		if (r == 0)
 			r = proc_write(pid, "gid_map", gtext, err);
 	} else {
-		r = run_idmap_helper(NEWGIDMAP, pid, gm, ng, "/etc/subgid", err);
+		r = run_idmap_helper(NEWGIDMAP, pid, gm, ng, "/etc/subgid", host_subgids(), err);
 	}
 	if (r < 0)
 		return husk_error_prefix(err, "gid mappings");
@@ -160,7 +181,7 @@ int idmap_write(pid_t pid, const struct husk_spec *spec, bool rootless, uid_t ho
 	if (idmap_is_self(um, nu, host_uid))
 		r = proc_write(pid, "uid_map", utext, err);
 	else
-		r = run_idmap_helper(NEWUIDMAP, pid, um, nu, "/etc/subuid", err);
+		r = run_idmap_helper(NEWUIDMAP, pid, um, nu, "/etc/subuid", host_subuids(), err);
 	if (r < 0)
 		return husk_error_prefix(err, "uid mappings");
 	return 0;

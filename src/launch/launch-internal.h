@@ -26,7 +26,7 @@ struct child_ctx {
 	const struct launch_opts *opts;
 	const struct security_plan *security; /* compiled by the parent */
 	const struct husk_spec *spec;
-	bool rootless;              /* husk itself runs unprivileged */
+	bool rootless;              /* host_unprivileged(): euid != 0 (not host_rootless()) */
 	bool in_userns;             /* husk itself runs in a non-initial user namespace
 				     * (rootless podman, unshare -r): no mknod there */
 	bool new_userns;            /* we created (or joined) a user namespace */
@@ -159,9 +159,10 @@ int seccomp_hand_over(int sync_fd, int notify_fd, struct husk_error *err);
 
 /*
  * Parent side: write uid_map/gid_map (and setgroups) of `pid`, directly when
- * allowed, through newuidmap/newgidmap for multiple ranges rootless.
+ * allowed, through newuidmap/newgidmap for multiple ranges when unprivileged
+ * (host_unprivileged()).
  */
-int idmap_write(pid_t pid, const struct husk_spec *spec, bool rootless,
+int idmap_write(pid_t pid, const struct husk_spec *spec, bool unprivileged,
 		uid_t host_uid, gid_t host_gid, struct husk_error *err);
 
 #endif

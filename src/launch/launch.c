@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "husk/host.h"
 #include "husk/interrupt.h"
 #include "husk/security.h"
 #include "husk/util.h"
@@ -179,23 +180,6 @@ static pid_t clone_child(uint64_t flags, int *pidfd)
 	if (pid != 0)
 		launch_signals_restore(old);
 	return pid;
-}
-
-/*
- * Does husk itself run inside a user namespace other than the initial one?
- * Then it may be uid 0 with capabilities (rootless podman runs its runtime
- * so) yet unable to mknod devices.  The initial namespace maps every id.
- */
-static bool running_in_userns(void)
-{
-	_cleanup_free_ char *map = NULL;
-	unsigned long inside, outside, count;
-
-	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", 4096, &map, NULL, NULL) < 0)
-		return false;
-	if (sscanf(map, "%lu %lu %lu", &inside, &outside, &count) != 3)
-		return false;
-	return !(inside == 0 && outside == 0 && count == 4294967295UL);
 }
 
 /*
@@ -401,13 +385,14 @@ int launch_prepare(const struct launch_opts *opts, struct launch **out, struct h
 	l->ctx = (struct child_ctx){
 		.opts = opts,
 		.spec = opts->spec,
-		.rootless = geteuid() != 0,
-		.host_uid = geteuid(),
-		.host_gid = getegid(),
+		.rootless = host_unprivileged(),
+		.host_uid = host_euid(),
+		.host_gid = host_egid(),
 		.fifo_fd = -1,
 		.husk_pid = getpid(),
 	};
-	l->ctx.in_userns = l->ctx.rootless || running_in_userns();
+	l->ctx.in_userns = l->ctx.rootless || host_in_userns();
+	(void)host_cgroup(); /* our view: the child asks after unsharing its cgroup namespace */
 	r = launch_validate(opts, err);
 	if (r == 0 && opts->spec->process->args)
 		l->cmd = xstrdup(opts->spec->process->args[0]);

@@ -8,12 +8,13 @@
  *    bind-mounted read-only, nosuid, nodev, noexec.
  *  - mqueue belongs to an IPC namespace, likewise; the fallback binds the
  *    host /dev/mqueue.
- *  - cgroup: on a cgroup2-only host, a cgroup namespace gets a fresh cgroup2
- *    mount; without one (or when refused) the container's own cgroup
- *    directory is bind-mounted.  On a hybrid or v1 host (cgroup v1 cannot be
- *    mounted in a user namespace at all, and per-controller mounts are the
- *    cgroup manager's business) the host /sys/fs/cgroup tree is
- *    bind-mounted read-only.  That shows the host's cgroup tree read-only;
+ *  - cgroup: on a cgroup2-only host (the layout is husk/host.h's), a cgroup
+ *    namespace gets a fresh cgroup2 mount; without one (or when refused)
+ *    the container's own cgroup directory is bind-mounted.  On a hybrid or
+ *    v1 host (cgroup v1 cannot be mounted in a user namespace at all, and
+ *    per-controller mounts are the cgroup manager's business), or one
+ *    without cgroups, the host /sys/fs/cgroup tree is bind-mounted
+ *    read-only.  That shows the host's cgroup tree read-only;
  *    narrowing it to the container's own cgroups is left to the cgroup work.
  */
 #define _GNU_SOURCE
@@ -22,9 +23,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/vfs.h>
-#include <linux/magic.h>
 
+#include "husk/host.h"
 #include "husk/util.h"
 #include "launch/rootfs-internal.h"
 #include "util/libc-compat.h"
@@ -67,32 +67,17 @@ int mount_mqueue(const struct mount_job *job, struct husk_error *err)
 }
 
 /*
- * The container's cgroup v2 directory on the host, from the "0::/path" line
- * of /proc/self/cgroup (read before pivot_root, in the host's cgroup view).
+ * The layout and husk's own cgroup come from the host context, read by the
+ * parent before the clone (launch.c), so own_dir is the host's view of the
+ * cgroup the container process was born in, not the "/" its new cgroup
+ * namespace would show it.
  */
-static char *own_cgroup2_dir(struct husk_error *err)
-{
-	_cleanup_free_ char *text = NULL;
-	char *line, *save = NULL;
-
-	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &text, NULL, err) < 0)
-		return NULL;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (str_has_prefix(line, "0::/"))
-			return xasprintf("/sys/fs/cgroup%s", line + 3);
-	husk_error_setq(err, ENOENT, "no cgroup v2 entry in /proc/self/cgroup");
-	return NULL;
-}
-
 int mount_cgroup(const struct mount_job *job, struct husk_error *err)
 {
-	_cleanup_free_ char *dir = NULL;
-	struct statfs sfs;
+	const struct host_cgroup *cg = host_cgroup();
 	int r;
 
-	if (statfs("/sys/fs/cgroup", &sfs) < 0)
-		return husk_error_set(err, errno, "statfs the host /sys/fs/cgroup");
-	if ((unsigned long)sfs.f_type != CGROUP2_SUPER_MAGIC)
+	if (cg->layout != HOST_CGROUP_V2)
 		return mount_bind_host(job, "/sys/fs/cgroup", true, HOST_LOCKDOWN, err);
 
 	if (job->ctx->new_cgroupns) {
@@ -101,9 +86,8 @@ int mount_cgroup(const struct mount_job *job, struct husk_error *err)
 			return r;
 		husk_error_clear(err);
 	}
-	dir = own_cgroup2_dir(err);
-	if (!dir)
-		return -(err->errnum ? err->errnum : EINVAL);
-	return mount_bind_host(job, dir, true,
+	if (!cg->own_dir)
+		return husk_error_setq(err, ENOENT, "no cgroup v2 entry in /proc/self/cgroup");
+	return mount_bind_host(job, cg->own_dir, true,
 			       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
 }

@@ -5,8 +5,9 @@
  *
  * Asking for an LSM the host does not run is an error, not silence: a
  * config that says "confine this with profile X" and runs unconfined is
- * worse than one that does not start.  The paths are parameters so the
- * unit tests can point them at a fake /sys and /proc/self/attr.
+ * worse than one that does not start.  Whether an LSM runs is a fact of
+ * the host context (husk/host.h); the attr directory is a parameter so the
+ * unit tests can point it at a fake /proc/self/attr.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,60 +16,33 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "husk/host.h"
 #include "husk/util.h"
 #include "security/security-internal.h"
-
-static bool exists_at(const char *root, const char *rel)
-{
-	_cleanup_free_ char *p = xasprintf("%s/%s", root, rel);
-
-	return faccessat(AT_FDCWD, p, F_OK, AT_EACCESS) == 0;
-}
-
-/* AppArmor is on when securityfs shows it and the module says "Y". */
-static bool apparmor_enabled(const char *sysfs)
-{
-	_cleanup_free_ char *p = xasprintf("%s/module/apparmor/parameters/enabled", sysfs);
-	_cleanup_free_ char *v = NULL;
-	size_t len;
-
-	if (!exists_at(sysfs, "kernel/security/apparmor"))
-		return false;
-	if (read_file_at(AT_FDCWD, p, 64, &v, &len, NULL) < 0)
-		return false;
-	return len > 0 && v[0] == 'Y';
-}
-
-/* SELinux is on when selinuxfs is mounted (the directory alone is not enough). */
-static bool selinux_enabled(const char *sysfs)
-{
-	return exists_at(sysfs, "fs/selinux/enforce");
-}
 
 static bool set(const char *s)
 {
 	return s && s[0] != '\0';
 }
 
-int lsm_prepare_at(const char *sysfs, const struct husk_spec *spec,
-		   const struct husk_process *process, struct security_plan *plan,
-		   struct husk_error *err)
+int lsm_prepare(const struct husk_spec *spec, const struct husk_process *process,
+		struct security_plan *plan, struct husk_error *err)
 {
 	const char *mount_label = spec && spec->linux_ ? spec->linux_->mount_label : NULL;
 
 	if (set(process->apparmor_profile)) {
-		if (!apparmor_enabled(sysfs))
+		if (!host_lsm_enabled(HOST_LSM_APPARMOR))
 			return husk_error_setq(err, EOPNOTSUPP, ".process.apparmorProfile: AppArmor "
 					       "is not enabled on this host");
 		plan->apparmor_profile = xstrdup(process->apparmor_profile);
 	}
 	if (set(process->selinux_label)) {
-		if (!selinux_enabled(sysfs))
+		if (!host_lsm_enabled(HOST_LSM_SELINUX))
 			return husk_error_setq(err, EOPNOTSUPP, ".process.selinuxLabel: SELinux is "
 					       "not enabled on this host");
 		plan->selinux_label = xstrdup(process->selinux_label);
 	}
-	if (set(mount_label) && !selinux_enabled(sysfs))
+	if (set(mount_label) && !host_lsm_enabled(HOST_LSM_SELINUX))
 		return husk_error_setq(err, EOPNOTSUPP, ".linux.mountLabel: SELinux is not enabled "
 				       "on this host");
 	return 0;

@@ -115,12 +115,11 @@ int seccomp_flags_parse(char *const *names, bool notify, unsigned int *flags, ch
 /* ---- lsm.c ------------------------------------------------------------------ */
 
 /*
- * Check that the LSMs the config asks for exist, looking under `sysfs`
- * ("/sys" in production, a fake tree in tests).
+ * Check that the LSMs the config asks for run on this host (host_lsm_enabled();
+ * tests point the host context at a fake /sys).
  */
-int lsm_prepare_at(const char *sysfs, const struct husk_spec *spec,
-		   const struct husk_process *process, struct security_plan *plan,
-		   struct husk_error *err);
+int lsm_prepare(const struct husk_spec *spec, const struct husk_process *process,
+		struct security_plan *plan, struct husk_error *err);
 
 /* Write the exec labels into `attr_dir` ("/proc/self/attr" in production). */
 int lsm_apply_at(const struct security_plan *plan, const char *attr_dir, struct husk_error *err);

@@ -87,7 +87,7 @@ int security_prepare(const struct husk_spec *spec, const struct husk_process *pr
 	r = caps_prepare(process->capabilities, plan, warnings, err);
 	if (r < 0)
 		return r;
-	r = lsm_prepare_at("/sys", spec, process, plan, err);
+	r = lsm_prepare(spec, process, plan, err);
 	if (r < 0)
 		return r;
 	if (sc) {

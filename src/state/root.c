@@ -17,38 +17,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "husk/host.h"
 #include "husk/state.h"
 #include "husk/util.h"
 
 #define STATE_ROOT_SYSTEM "/run/husk"
-
-/*
- * Our effective uid as the parent user namespace sees it, and whether we
- * are in the initial user namespace at all (uid_map "0 0 4294967295").
- * Without /proc: the plain case.
- */
-static uid_t host_euid(bool *initial_ns)
-{
-	_cleanup_free_ char *map = NULL;
-	unsigned long inside, outside, count;
-	uid_t euid = geteuid();
-	char *line, *save = NULL;
-
-	*initial_ns = true;
-	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", 65536, &map, NULL, NULL) < 0)
-		return euid;
-	for (line = strtok_r(map, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%lu %lu %lu", &inside, &outside, &count) != 3)
-			continue;
-		if (inside == 0 && outside == 0 && count == 4294967295UL)
-			return euid;
-		*initial_ns = false;
-		if (euid >= inside && euid - inside < count)
-			return (uid_t)(outside + (euid - inside));
-	}
-	*initial_ns = false;
-	return euid;
-}
 
 /* A directory owned by the effective uid (symlinks followed: /run/user/N may be one). */
 static bool dir_is_ours(const char *path)
@@ -98,21 +71,21 @@ static char *fallback_root(uid_t name_uid, struct husk_error *err)
  * Default root: /run/husk for the real root (a euid of 0 inside a user
  * namespace, as under podman rootless or `unshare -r`, is not: /run/husk
  * is not ours there); $XDG_RUNTIME_DIR/husk when that is an absolute
- * directory of ours; else the /tmp fallback above, named after our uid on
- * the host so that users in their own namespaces do not collide.
+ * directory of ours; else the /tmp fallback above, named after our uid
+ * outside our user namespace so that users in their own namespaces do not
+ * collide.  Who we are comes from the host context (husk/host.h), whatever
+ * --rootless says.
  */
 char *state_root_default(struct husk_error *err)
 {
-	bool initial_ns;
-	uid_t host = host_euid(&initial_ns);
 	const char *xdg;
 
-	if (geteuid() == 0 && initial_ns)
+	if (host_real_root())
 		return xstrdup(STATE_ROOT_SYSTEM);
 	xdg = getenv("XDG_RUNTIME_DIR");
 	if (xdg && xdg[0] == '/' && dir_is_ours(xdg))
 		return xasprintf("%s/husk", xdg);
-	return fallback_root(host, err);
+	return fallback_root(host_outer_euid(), err);
 }
 
 /*

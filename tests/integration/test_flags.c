@@ -318,3 +318,56 @@ HTEST(flags, version_names_spec_libseccomp_and_libc)
 		  "no libc line in:\n%s", r.out);
 	hres_free(&r);
 }
+
+/* ---- --rootless ------------------------------------------------------------ */
+
+/* The "rootless" field of the container's state.json. */
+static bool recorded_rootless(struct hctx *c, const char *id)
+{
+	char *path, *text;
+	hjson v, b;
+	bool yes;
+
+	cr_assert(asprintf(&path, "%s/%s/state.json", c->state, id) > 0);
+	text = read_text(path);
+	cr_assert(text, "no %s", path);
+	v = json_parse_or_fail(text, "state.json");
+	b = JSON_AT(v, "rootless");
+	cr_assert(b, "state.json has no \"rootless\":\n%s", text);
+	yes = json_is_true(b);
+	json_free(v);
+	free(text);
+	free(path);
+	return yes;
+}
+
+/*
+ * The global --rootless: auto (the default) is true for a user and false
+ * for the host's root; true and false override it and are recorded, and
+ * neither changes how the container is built (a user still gets its user
+ * namespace with --rootless false).
+ */
+HTEST(flags, rootless_is_recorded_in_the_state)
+{
+	struct hres r = { 0 };
+	const char *yes = hctx_new_id(c), *no = hctx_new_id(c);
+
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
+	HUSK(c, &r, "create", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	cr_assert_eq(recorded_rootless(c, c->id), c->mode == MODE_ROOTLESS,
+		     "--rootless auto as %s", c->mode_name);
+
+	HUSK(c, &r, "--rootless", "true", "create", "--bundle", c->bundle, yes);
+	assert_husk_ok(&r);
+	cr_assert(recorded_rootless(c, yes), "--rootless true as %s", c->mode_name);
+
+	HUSK(c, &r, "--rootless=false", "create", "--bundle", c->bundle, no);
+	assert_husk_ok(&r);
+	cr_assert_not(recorded_rootless(c, no), "--rootless false as %s", c->mode_name);
+
+	HUSK(c, &r, "--rootless", "maybe", "state", c->id);
+	assert_husk_fails(&r);
+	assert_contains(r.err, "--rootless \"maybe\": use true, false or auto");
+	hres_free(&r);
+}

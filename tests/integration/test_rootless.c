@@ -43,13 +43,23 @@ HTEST_ROOTLESS(rootless, multiple_id_ranges_through_newuidmap)
 HTEST_ROOTLESS(rootless, foreign_id_range_is_refused)
 {
 	struct hres r = { 0 };
-	char map[256];
+	struct passwd *pw = getpwuid(c->uid);
+	unsigned start, count;
+	char map[256], grants[128];
 
+	subid_range(c, "/etc/subuid", &start, &count);
 	snprintf(map, sizeof(map), "[{\"containerID\": 0, \"hostID\": %u, \"size\": 1},"
 		 " {\"containerID\": 1, \"hostID\": 3000000000, \"size\": 10}]", c->uid);
 	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true"), .uid_mappings = map });
 	HUSK(c, &r, "run", "--bundle", c->bundle, c->id);
 	assert_husk_fails(&r);
+	/* The message says what the user has instead. */
+	cr_assert_not_null(pw);
+	snprintf(grants, sizeof(grants), "/etc/subuid grants user %s the mapped range (it grants ",
+		 pw->pw_name);
+	assert_contains(r.err, grants);
+	snprintf(grants, sizeof(grants), "%u-%u", start, start + count - 1);
+	assert_contains(r.err, grants);
 	assert_nothing_left(c);
 	hres_free(&r);
 }

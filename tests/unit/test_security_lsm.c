@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * AppArmor / SELinux: a config asking for an LSM the host lacks is an
- * error (checked against fake /sys trees), and the exec labels are written
+ * error (checked against fake /sys trees, through the host context's
+ * host_reset_for_test()), and the exec labels are written
  * where the kernel expects them (checked against a fake /proc/self/attr).
  */
 #include "test_security_util.h"
 
 #include <sys/stat.h>
+
+#include "husk/host.h"
 
 static char root[64];
 
@@ -49,7 +52,8 @@ static int check(const char *process_extra, const char *linux_extra, struct secu
 
 	memset(plan, 0, sizeof(*plan));
 	husk_error_clear(err);
-	return lsm_prepare_at(root, s, s->process, plan, err);
+	host_reset_for_test(&(struct host_test_roots){ .sys = root }); /* read the tree as it is now */
+	return lsm_prepare(s, s->process, plan, err);
 }
 
 static void plan_clear(struct security_plan *p)

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "husk/host.h"
 #include "husk/state.h"
 #include "husk/util.h"
 #include "test_state_helpers.h"
@@ -43,16 +44,28 @@ static void need_root(void)
 		cr_skip_test("needs root in the initial user namespace");
 }
 
+/* The host context keeps who we were: forget it on each change. */
 static void become(uid_t uid)
 {
 	cr_assert_eq(setresgid(uid, uid, 0), 0);
 	cr_assert_eq(setresuid(uid, uid, 0), 0);
+	host_reset_for_test(NULL);
 }
 
 static void back_to_root(void)
 {
 	cr_assert_eq(setresuid(0, 0, 0), 0);
 	cr_assert_eq(setresgid(0, 0, 0), 0);
+	host_reset_for_test(NULL);
+}
+
+static void write_all_to(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "fopen %s", path);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
 }
 
 static char *fallback_of(uid_t uid)
@@ -140,6 +153,35 @@ Test(state_root, rootless_without_xdg_uses_tmp_fallback)
 	cr_assert_eq(st.st_uid, 61003);
 	test_rm_rf(fb);
 	free(p);
+	free(fb);
+}
+
+/*
+ * uid 0 in a user namespace (podman rootless, unshare -r) is a user: the
+ * fallback is named after its uid outside.  The namespace is a fake
+ * /proc/self/uid_map given to the host context.
+ */
+Test(state_root, uid_0_in_a_user_namespace_is_not_root)
+{
+	struct husk_error err = { 0 };
+	char dir[] = "/tmp/husk-unit-proc-XXXXXX";
+	char *fb = fallback_of(61009), *map, *p;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs euid 0");
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert(asprintf(&map, "%s/uid_map", dir) > 0);
+	write_all_to(map, "0 61009 1\n");
+	unsetenv("XDG_RUNTIME_DIR");
+	host_reset_for_test(&(struct host_test_roots){ .proc_self = dir });
+	p = state_root_default(&err);
+	host_reset_for_test(NULL);
+	unlink(map);
+	rmdir(dir);
+	cr_assert_not_null(p, "%s", err.msg);
+	cr_assert_str_eq(p, fb);
+	free(p);
+	free(map);
 	free(fb);
 }
 
