@@ -173,10 +173,10 @@ static int stage_seccomp_early(struct exec_proc *ep, struct husk_error *err)
 	return r;
 }
 
-/* process_set_user() reads only the spec's process and whether we are rootless. */
+/* process_set_user() reads only the spec's process and whether we are unprivileged. */
 static int stage_user(struct exec_proc *ep, struct husk_error *err)
 {
-	struct child_ctx cx = { .spec = ep->ctx->opts->spec, .rootless = ep->ctx->rootless };
+	struct child_ctx cx = { .spec = ep->ctx->opts->spec, .unprivileged = ep->ctx->unprivileged };
 
 	return process_set_user(&cx, err);
 }

@@ -41,7 +41,7 @@ struct exec_ctx {
 	const struct launch_exec_opts *opts;
 	const struct security_plan *security; /* compiled by husk exec */
 	const struct husk_process *proc; /* opts->spec->process */
-	bool rootless;              /* host_unprivileged(): euid != 0 (not host_rootless()) */
+	bool unprivileged;          /* host_unprivileged(): euid != 0 (not host_rootless()) */
 	int join_flags;             /* CLONE_NEW* of the namespaces that differ from ours */
 	int init_pidfd;             /* the container's init, above the preserved range */
 	int sync_fd;                /* the children's end of the sync socket */

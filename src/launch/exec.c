@@ -286,7 +286,7 @@ int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,
 	struct exec_ctx ctx = {
 		.opts = opts,
 		.proc = opts->spec->process,
-		.rootless = host_unprivileged(),
+		.unprivileged = host_unprivileged(),
 		.init_pidfd = -1,
 		.sync_fd = -1,
 	};

@@ -26,7 +26,7 @@ struct child_ctx {
 	const struct launch_opts *opts;
 	const struct security_plan *security; /* compiled by the parent */
 	const struct husk_spec *spec;
-	bool rootless;              /* host_unprivileged(): euid != 0 (not host_rootless()) */
+	bool unprivileged;          /* host_unprivileged(): euid != 0 (not host_rootless()) */
 	bool in_userns;             /* husk itself runs in a non-initial user namespace
 				     * (rootless podman, unshare -r): no mknod there */
 	bool new_userns;            /* we created (or joined) a user namespace */

@@ -110,7 +110,7 @@ static int plan_namespaces(struct child_ctx *ctx, struct launch_plan *plan, stru
 		if (launch_fd_move_above(&plan->join_fd[ns->type], 3 + ctx->opts->preserve_fds) < 0)
 			return husk_error_set(err, errno, "dup %s", ns->path);
 	}
-	if (ctx->rootless && !(plan->new_flags & CLONE_NEWUSER) && plan->join_fd[NS_USER] < 0)
+	if (ctx->unprivileged && !(plan->new_flags & CLONE_NEWUSER) && plan->join_fd[NS_USER] < 0)
 		plan->new_flags |= CLONE_NEWUSER;
 
 	ctx->new_userns = (plan->new_flags & CLONE_NEWUSER) || plan->join_fd[NS_USER] >= 0;
@@ -215,7 +215,7 @@ static pid_t clone_in_joined_pid_ns(struct child_ctx *ctx, struct launch_plan *p
 		pid_t pid;
 
 		rep.step = 1;
-		if (plan->join_fd[NS_USER] >= 0 && ctx->rootless) {
+		if (plan->join_fd[NS_USER] >= 0 && ctx->unprivileged) {
 			if (setns(plan->join_fd[NS_USER], CLONE_NEWUSER) < 0)
 				goto fail;
 			closep(&plan->join_fd[NS_USER]);
@@ -252,7 +252,7 @@ fail:
 	if (rep.pid > 0)
 		return rep.pid;
 	husk_error_set(err, rep.errnum, "%s", steps[rep.step > 0 && rep.step < 4 ? rep.step : 3]);
-	if (rep.step == 2 && rep.errnum == EPERM && ctx->rootless)
+	if (rep.step == 2 && rep.errnum == EPERM && ctx->unprivileged)
 		husk_error_hint(err, "rootless, the pid namespace's user namespace must be joined too");
 	return -err->errnum;
 }
@@ -385,13 +385,13 @@ int launch_prepare(const struct launch_opts *opts, struct launch **out, struct h
 	l->ctx = (struct child_ctx){
 		.opts = opts,
 		.spec = opts->spec,
-		.rootless = host_unprivileged(),
+		.unprivileged = host_unprivileged(),
 		.host_uid = host_euid(),
 		.host_gid = host_egid(),
 		.fifo_fd = -1,
 		.husk_pid = getpid(),
 	};
-	l->ctx.in_userns = l->ctx.rootless || host_in_userns();
+	l->ctx.in_userns = l->ctx.unprivileged || host_in_userns();
 	(void)host_cgroup(); /* our view: the child asks after unsharing its cgroup namespace */
 	r = launch_validate(opts, err);
 	if (r == 0 && opts->spec->process->args)
@@ -497,7 +497,7 @@ int launch_idmap(struct launch *l, struct husk_error *err)
 
 	if (!(l->plan.new_flags & CLONE_NEWUSER))
 		return 0;
-	return idmap_write(l->pid, ctx->spec, ctx->rootless, ctx->host_uid, ctx->host_gid, err);
+	return idmap_write(l->pid, ctx->spec, ctx->unprivileged, ctx->host_uid, ctx->host_gid, err);
 }
 
 /*

@@ -147,7 +147,7 @@ int process_set_user(const struct child_ctx *ctx, struct husk_error *err)
 	if (u->n_additional_gids > 0) {
 		if (setgroups(u->n_additional_gids, (const gid_t *)u->additional_gids) < 0) {
 			husk_error_set(err, errno, ".process.user.additionalGids: setgroups");
-			if (errno == EPERM && ctx->rootless)
+			if (errno == EPERM && ctx->unprivileged)
 				husk_error_hint(err, "a rootless container needs gid ranges from "
 					       "/etc/subgid in .linux.gidMappings to set groups");
 			return -err->errnum;

@@ -166,7 +166,7 @@ int rootfs_setup_dev(const struct child_ctx *ctx, int rootfd, struct husk_error 
 /* True when mknod is not possible and host nodes must be bind-mounted. */
 static inline bool rootfs_in_userns(const struct child_ctx *ctx)
 {
-	return ctx->new_userns || ctx->rootless || ctx->in_userns;
+	return ctx->new_userns || ctx->unprivileged || ctx->in_userns;
 }
 
 #endif
