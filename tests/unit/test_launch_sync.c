@@ -284,6 +284,28 @@ Test(launch_sync, a_short_packet_is_eproto)
 	cr_assert_eq(out.type, SYNC_READY);
 }
 
+/* A packet longer than a message is cut by the kernel (MSG_TRUNC): not a message either. */
+Test(launch_sync, a_long_packet_is_eproto)
+{
+	char big[sizeof(struct sync_msg) + 16];
+	struct sync_msg in = full_msg(), out;
+	int p[2], fd = 42;
+	size_t before;
+
+	memset(big, 0, sizeof(big));
+	memcpy(big, &in, sizeof(in));
+	make_pipe(p);
+	before = count_fds();
+	send_raw(sv[1], big, sizeof(big), NULL, 0);
+	send_raw(sv[1], big, sizeof(big), &p[0], 1);
+	cr_assert_eq(sync_peek(sv[0], &out), -EPROTO);
+	cr_assert_eq(sync_recv_fd(sv[0], &out, &fd), -EPROTO);
+	cr_assert_eq(fd, -1);
+	cr_assert_eq(sync_recv_exec(sv[0], &out), -EPROTO);
+	cr_assert_eq(count_fds(), before);
+	close_pipe(p);
+}
+
 Test(launch_sync, eof_is_zero)
 {
 	struct sync_msg out;
