@@ -284,8 +284,9 @@ int sync_dispatch(int fd, const struct sync_handler *handlers, size_t n_handlers
 		else if (last->type == SYNC_ERROR)
 			r = sync_msg_error(last, err);
 		else
-			r = husk_error_setq(err, EPROTO, "unexpected %s message on the sync socket "
-					    "(%s)", sync_type_name(last->type), what);
+			r = husk_error_setq(err, EPROTO, "unexpected %s message (type %u) on the "
+					    "sync socket (%s)", sync_type_name(last->type),
+					    last->type, what);
 		if (payload_fd >= 0)
 			close(payload_fd);
 		if (r != 0)

@@ -658,7 +658,7 @@ Test(launch_sync, dispatch_error_is_the_peers_message)
 	cr_assert_eq(last.type, SYNC_ERROR);
 }
 
-/* A known type with no handler here. */
+/* A known type with no handler here, and a number that is no type at all. */
 Test(launch_sync, dispatch_unexpected_type_is_eproto_naming_it)
 {
 	struct seen s = { .fd = -1, .stop_on = SYNC_READY };
@@ -669,6 +669,10 @@ Test(launch_sync, dispatch_unexpected_type_is_eproto_naming_it)
 	cr_assert_eq(dispatch(&s, &last, &err), -EPROTO);
 	cr_assert(strstr(err.msg, "unexpected MAPS_DONE message"), "%s", err.msg);
 	cr_assert(strstr(err.msg, "(setting up)"), "%s", err.msg);
+
+	cr_assert_eq(sync_send_msg(sv[1], &(struct sync_msg){ .type = 99 }, -1), 0);
+	cr_assert_eq(dispatch(&s, &last, &err), -EPROTO);
+	cr_assert(strstr(err.msg, "(type 99)"), "%s", err.msg);
 	cr_assert_str_eq(s.log, "");
 }
 
