@@ -167,6 +167,8 @@ static int recv_msg(int fd, struct sync_msg *msg, int *payload_fd, bool int_ok)
 		if (n < 0)
 			return -errno;
 		r = take_fds(&mh, payload_fd);
+		if (r == 0 && (mh.msg_flags & MSG_TRUNC))
+			r = -EPROTO;    /* longer than a message: the kernel cut it */
 		if (r == 0 && int_ok && n == (ssize_t)sizeof(int32_t)) {
 			int32_t errnum;
 
@@ -224,8 +226,9 @@ int sync_peek(int fd, struct sync_msg *msg)
 {
 	for (;;) {
 		/* Without room for control data a peek installs no fd: a message
-		 * carrying one keeps it for the real read. */
-		ssize_t n = recv(fd, msg, sizeof(*msg), MSG_PEEK);
+		 * carrying one keeps it for the real read.  MSG_TRUNC: n is the
+		 * packet's whole length, so a longer one is not taken for ours. */
+		ssize_t n = recv(fd, msg, sizeof(*msg), MSG_PEEK | MSG_TRUNC);
 
 		if (n == 0)
 			return 0;
@@ -281,8 +284,9 @@ int sync_dispatch(int fd, const struct sync_handler *handlers, size_t n_handlers
 		else if (last->type == SYNC_ERROR)
 			r = sync_msg_error(last, err);
 		else
-			r = husk_error_setq(err, EPROTO, "unexpected %s message on the sync socket "
-					    "(%s)", sync_type_name(last->type), what);
+			r = husk_error_setq(err, EPROTO, "unexpected %s message (type %u) on the "
+					    "sync socket (%s)", sync_type_name(last->type),
+					    last->type, what);
 		if (payload_fd >= 0)
 			close(payload_fd);
 		if (r != 0)

@@ -23,9 +23,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	state_root_close(&root);
-	test_rm_rf(tmp);
-	free(tmp);
+	test_state_remove(&root, NULL, tmp);
 }
 
 TestSuite(state_dir, .init = setup, .fini = teardown);

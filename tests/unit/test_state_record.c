@@ -18,18 +18,12 @@ static char *tmp;
 
 static void setup(void)
 {
-	struct husk_error err = { 0 };
-
-	tmp = test_root_make(&root);
-	cr_assert_eq(container_dir_create(&root, "rec", &dir, &err), 0, "%s", err.msg);
+	tmp = test_container_make(&root, "rec", &dir);
 }
 
 static void teardown(void)
 {
-	container_dir_close(&dir);
-	state_root_close(&root);
-	test_rm_rf(tmp);
-	free(tmp);
+	test_state_remove(&root, &dir, tmp);
 }
 
 TestSuite(state_record, .init = setup, .fini = teardown);
