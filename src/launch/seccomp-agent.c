@@ -304,8 +304,11 @@ int seccomp_hand_over(int sync_fd, int notify_fd, struct husk_error *err)
 	r = sync_recv(sync_fd, &msg);
 	if (r < 0)
 		return husk_error_set(err, -r, "wait for the seccomp agent (recvmsg)");
-	if (r == 0 || msg.type != SYNC_SECCOMP_DONE)
+	if (r == 0)
 		return husk_error_setq(err, EPIPE, "husk went away before the seccomp agent "
 				       "had the listener fd");
+	if (msg.type != SYNC_SECCOMP_DONE)
+		return husk_error_setq(err, EPROTO, "husk answered the seccomp listener fd with "
+				       "%s, not SECCOMP_DONE", sync_type_name(msg.type));
 	return 0;
 }
