@@ -2,6 +2,7 @@
 #
 #   make                 build ./husk
 #   make check           install test deps (as root), unit + fuzz-replay + integration tests
+#   make husk-fault      the test build with fault points (src/util/fault.mk)
 #   make SANITIZE=1 check  the same under AddressSanitizer + UBSan (halts on first report)
 #   make demo            build and run a hardened rootless busybox container
 #   make bench           husk vs crun vs runc, rootless (BENCH_ARGS="--root-mode", "--quick", ...)
@@ -64,6 +65,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 INTEG_OBJS:= $(INTEG_SRCS:%.c=$(BUILD)/%.o)
 
 HUSK      := $(BUILD)/husk
+HUSK_FAULT:= $(BUILD)/husk-fault
 UNIT_BIN  := $(BUILD)/tests/unit-tests
 INTEG_BIN := $(BUILD)/tests/integration-tests
 FUZZ_BIN  := $(BUILD)/tests/fuzz-spec
@@ -122,7 +124,8 @@ test-setup: $(HUSK)
 	@scripts/test-setup.sh $(TEST_DIR)
 
 check: deps
-	@$(MAKE) --no-print-directory husk $(UNIT_BIN) $(INTEG_BIN) $(FUZZ_BIN) $(MUSL_CHECK)
+	@$(MAKE) --no-print-directory husk $(HUSK_FAULT) $(UNIT_BIN) $(INTEG_BIN) $(FUZZ_BIN) \
+		$(MUSL_CHECK)
 	@$(MAKE) --no-print-directory test-setup
 	$(if $(MUSL_CHECK),@echo "== musl build: the glibc ABI shims and the allocator")
 	$(foreach t,$(MUSL_CHECK),$t &&) true
@@ -131,13 +134,15 @@ check: deps
 	@echo "== fuzz corpus replay"
 	$(FUZZ_BIN) tests/fuzz/corpus
 	@echo "== integration tests"
-	HUSK_BIN=$(abspath $(HUSK)) HUSK_TEST_DIR=$(TEST_DIR) $(INTEG_BIN) --jobs $(JOBS)
+	HUSK_BIN=$(abspath $(HUSK)) HUSK_FAULT_BIN=$(abspath $(HUSK_FAULT)) \
+		HUSK_TEST_DIR=$(TEST_DIR) $(INTEG_BIN) --jobs $(JOBS)
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
-integration: $(INTEG_BIN) test-setup
-	HUSK_BIN=$(abspath $(HUSK)) HUSK_TEST_DIR=$(TEST_DIR) $(INTEG_BIN)
+integration: $(INTEG_BIN) $(HUSK_FAULT) test-setup
+	HUSK_BIN=$(abspath $(HUSK)) HUSK_FAULT_BIN=$(abspath $(HUSK_FAULT)) \
+		HUSK_TEST_DIR=$(TEST_DIR) $(INTEG_BIN)
 
 fuzz-replay: $(FUZZ_BIN)
 	$(FUZZ_BIN) tests/fuzz/corpus
@@ -185,5 +190,6 @@ include src/security/security.mk
 ifeq ($(HUSK_LIBC),musl)
 include src/libc/musl.mk
 endif
+include src/util/fault.mk
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d)
