@@ -3,6 +3,7 @@
 #   make                 build ./husk
 #   make check           install test deps (as root), unit + fuzz-replay + integration tests
 #   make husk-fault      the test build with fault points (src/util/fault.mk)
+#   make soak            SOAK_N create/start/delete cycles must leave the host as before
 #   make SANITIZE=1 check  the same under AddressSanitizer + UBSan (halts on first report)
 #   make demo            build and run a hardened rootless busybox container
 #   make bench           husk vs crun vs runc, rootless (BENCH_ARGS="--root-mode", "--quick", ...)
@@ -75,7 +76,7 @@ TEST_DIR  ?= /tmp/husk-test
 JOBS      ?= 2
 
 .PHONY: all husk deps check unit integration fuzz-replay fuzz demo bench install clean analyze \
-	test-setup
+	test-setup soak
 
 all: husk
 
@@ -171,6 +172,18 @@ demo: deps
 # driver (bench/driver.c) and writes bench/results/latest.{md,json}.
 bench: deps husk
 	@bench/run.sh --husk $(abspath $(HUSK)) $(BENCH_ARGS)
+
+# Not part of `make check`: SOAK_N create/start/delete cycles, root and
+# rootless, must leave the host as it was (scripts/soak.sh says what counts).
+SOAK_N      ?= 10000
+SOAK_DRIVER := $(BUILD)/soak-driver
+soak: deps husk $(SOAK_DRIVER) test-setup
+	@SOAK_N=$(SOAK_N) scripts/soak.sh $(abspath $(HUSK)) $(abspath $(SOAK_DRIVER)) $(TEST_DIR)
+
+# Static musl, so that a fork of it is small next to the husk it measures.
+$(SOAK_DRIVER): scripts/soak-driver.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -std=gnu11 -O2 $(WARN) -static -o $@ $<
 
 analyze:
 	@$(MAKE) --no-print-directory BUILD=build-analyze OPT="-O1 -fanalyzer" build-analyze/libhusk.a
