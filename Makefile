@@ -2,6 +2,8 @@
 #
 #   make                 build ./husk
 #   make check           install test deps (as root), unit + fuzz-replay + integration tests
+#   make husk-fault      the test build with fault points (src/util/fault.mk)
+#   make soak            SOAK_N create/start/delete cycles must leave the host as before
 #   make SANITIZE=1 check  the same under AddressSanitizer + UBSan (halts on first report)
 #   make demo            build and run a hardened rootless busybox container
 #   make bench           husk vs crun vs runc, rootless (BENCH_ARGS="--root-mode", "--quick", ...)
@@ -64,6 +66,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 INTEG_OBJS:= $(INTEG_SRCS:%.c=$(BUILD)/%.o)
 
 HUSK      := $(BUILD)/husk
+HUSK_FAULT:= $(BUILD)/husk-fault
 UNIT_BIN  := $(BUILD)/tests/unit-tests
 INTEG_BIN := $(BUILD)/tests/integration-tests
 FUZZ_BIN  := $(BUILD)/tests/fuzz-spec
@@ -73,7 +76,7 @@ TEST_DIR  ?= /tmp/husk-test
 JOBS      ?= 2
 
 .PHONY: all husk deps check unit integration fuzz-replay fuzz demo bench install clean analyze \
-	test-setup
+	test-setup soak
 
 all: husk
 
@@ -122,7 +125,8 @@ test-setup: $(HUSK)
 	@scripts/test-setup.sh $(TEST_DIR)
 
 check: deps
-	@$(MAKE) --no-print-directory husk $(UNIT_BIN) $(INTEG_BIN) $(FUZZ_BIN) $(MUSL_CHECK)
+	@$(MAKE) --no-print-directory husk $(HUSK_FAULT) $(UNIT_BIN) $(INTEG_BIN) $(FUZZ_BIN) \
+		$(MUSL_CHECK)
 	@$(MAKE) --no-print-directory test-setup
 	$(if $(MUSL_CHECK),@echo "== musl build: the glibc ABI shims and the allocator")
 	$(foreach t,$(MUSL_CHECK),$t &&) true
@@ -131,13 +135,15 @@ check: deps
 	@echo "== fuzz corpus replay"
 	$(FUZZ_BIN) tests/fuzz/corpus
 	@echo "== integration tests"
-	HUSK_BIN=$(abspath $(HUSK)) HUSK_TEST_DIR=$(TEST_DIR) $(INTEG_BIN) --jobs $(JOBS)
+	HUSK_BIN=$(abspath $(HUSK)) HUSK_FAULT_BIN=$(abspath $(HUSK_FAULT)) \
+		HUSK_TEST_DIR=$(TEST_DIR) $(INTEG_BIN) --jobs $(JOBS)
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
-integration: $(INTEG_BIN) test-setup
-	HUSK_BIN=$(abspath $(HUSK)) HUSK_TEST_DIR=$(TEST_DIR) $(INTEG_BIN)
+integration: $(INTEG_BIN) $(HUSK_FAULT) test-setup
+	HUSK_BIN=$(abspath $(HUSK)) HUSK_FAULT_BIN=$(abspath $(HUSK_FAULT)) \
+		HUSK_TEST_DIR=$(TEST_DIR) $(INTEG_BIN)
 
 fuzz-replay: $(FUZZ_BIN)
 	$(FUZZ_BIN) tests/fuzz/corpus
@@ -167,6 +173,18 @@ demo: deps
 bench: deps husk
 	@bench/run.sh --husk $(abspath $(HUSK)) $(BENCH_ARGS)
 
+# Not part of `make check`: SOAK_N create/start/delete cycles, root and
+# rootless, must leave the host as it was (scripts/soak.sh says what counts).
+SOAK_N      ?= 10000
+SOAK_DRIVER := $(BUILD)/soak-driver
+soak: deps husk $(SOAK_DRIVER) test-setup
+	@SOAK_N=$(SOAK_N) scripts/soak.sh $(abspath $(HUSK)) $(abspath $(SOAK_DRIVER)) $(TEST_DIR)
+
+# Static musl, so that a fork of it is small next to the husk it measures.
+$(SOAK_DRIVER): scripts/soak-driver.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -std=gnu11 -O2 $(WARN) -static -o $@ $<
+
 analyze:
 	@$(MAKE) --no-print-directory BUILD=build-analyze OPT="-O1 -fanalyzer" build-analyze/libhusk.a
 
@@ -185,5 +203,6 @@ include src/security/security.mk
 ifeq ($(HUSK_LIBC),musl)
 include src/libc/musl.mk
 endif
+include src/util/fault.mk
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d)

@@ -21,7 +21,16 @@
  *                 stage <stage>", and is undone like a real failure
  *
  * With HUSK_FAULT_TRACE=1 every point reached is written to stderr as
- * "husk-fault: <side>:<stage>", so a test can check that a point exists.
+ * "husk-fault: <side>:<stage>", so a test can check that a point exists;
+ * the chosen point's line ends in " (kill)" or " (fail)".
+ *
+ * The first parent point is "verb", in main() just before the verb runs
+ * (after the global options): HUSK_FAULT=parent:verb:fail fails any verb.
+ *
+ * The kill action reaches husk from the child and the exec helper through
+ * an inherited fd (a pipe the kernel turns into SIGKILL for husk: see
+ * src/util/fault.c), so a stage that closes every inherited fd keeps
+ * fault_fd() open; it is close-on-exec, no workload ever gets it.
  *
  * The test build also checks, when main() returns, that husk did not leak
  * a file descriptor: any fd open at exit that was not open at start is
@@ -37,6 +46,8 @@ void fault_init(void);
 int fault_fini(int code);
 /* 0, or -EIO with err filled when this point is chosen to fail. */
 int fault_point(const char *side, const char *stage, struct husk_error *err);
+/* The fd a close-all-fds stage must keep for the kill action; -1: none. */
+int fault_fd(void);
 #else
 static inline void fault_init(void)
 {
@@ -51,6 +62,10 @@ static inline int fault_point(const char *side, const char *stage, struct husk_e
 	(void)stage;
 	(void)err;
 	return 0;
+}
+static inline int fault_fd(void)
+{
+	return -1;
 }
 #endif
 

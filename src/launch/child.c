@@ -39,9 +39,10 @@ typedef int (*stage_fn)(struct child_ctx *ctx, struct launch_plan *plan, struct 
 /* Close every fd we inherited but do not need, before anything else. */
 static int stage_close_fds(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
 {
-	int keep[NS_TYPE_COUNT + 2];
+	int keep[NS_TYPE_COUNT + 3];
 	size_t n = 0;
 
+	keep[n++] = fault_fd();     /* -1 but in the test build */
 	keep[n++] = ctx->sync_fd;
 	keep[n++] = ctx->fifo_fd;
 	for (int t = 0; t < NS_TYPE_COUNT; t++)

@@ -78,7 +78,7 @@ static int stage_close_fds(struct exec_proc *ep, struct husk_error *err)
 {
 	const struct exec_ctx *ctx = ep->ctx;
 	unsigned int first = 3 + (unsigned int)ctx->opts->preserve_fds;
-	int keep[2] = { ctx->sync_fd, ctx->init_pidfd };
+	int keep[3] = { ctx->sync_fd, ctx->init_pidfd, fault_fd() /* test build only */ };
 
 	for (int fd = 3; fd < (int)first; fd++) {
 		int flags = fcntl(fd, F_GETFD);

@@ -52,6 +52,11 @@ bool json_is_true(hjson v)
 	return YAJL_IS_TRUE(v);
 }
 
+bool json_is_array(hjson v)
+{
+	return YAJL_IS_ARRAY(v);
+}
+
 size_t json_array_len(hjson v)
 {
 	return YAJL_IS_ARRAY(v) ? v->u.array.len : 0;

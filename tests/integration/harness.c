@@ -164,9 +164,11 @@ static char **husk_env(const struct hctx *c, const struct hcall_opts *o)
 	static const char *const passthrough[] = {
 		"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", NULL
 	};
-	char **env = calloc(16, sizeof(char *));
-	size_t n = 0;
+	size_t n = 0, extra = 0;
 
+	while (o && o->env && o->env[extra])
+		extra++;
+	char **env = calloc(16 + extra, sizeof(char *));
 	cr_assert(env);
 	env[n++] = strdup("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	cr_assert(asprintf(&env[n++], "HOME=%s", c->work) > 0);
@@ -178,6 +180,8 @@ static char **husk_env(const struct hctx *c, const struct hcall_opts *o)
 		if (v)
 			cr_assert(asprintf(&env[n++], "%s=%s", passthrough[i], v) > 0);
 	}
+	for (size_t i = 0; i < extra; i++)
+		env[n++] = strdup(o->env[i]);
 	return env;
 }
 
@@ -280,7 +284,7 @@ void husk_spawn(struct hctx *c, struct hproc *p, const struct hcall_opts *o,
 	const char *full[64];
 	size_t n = 0;
 
-	full[n++] = getenv("HUSK_BIN");
+	full[n++] = env_or_fail(o && o->fault_bin ? "HUSK_FAULT_BIN" : "HUSK_BIN");
 	if (!(o && o->no_root_opt)) {
 		full[n++] = "--root";
 		full[n++] = c->state;
@@ -542,19 +546,111 @@ int count_dir_entries(const char *path)
 	return n;
 }
 
-void assert_nothing_left(struct hctx *c)
+/* "name name ..." of the entries of a directory, for a message. */
+static void dir_listing(const char *path, char *buf, size_t size)
 {
-	int procs = 0;
+	DIR *d = opendir(path);
+	struct dirent *e;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!d)
+		return;
+	while ((e = readdir(d)) && n < size)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n += snprintf(buf + n, size - n, "%s%s", n ? " " : "", e->d_name);
+	closedir(d);
+}
+
+/* "pid (comm)" of the first process carrying the token, for a message. */
+static void first_token_proc(const struct hctx *c, char *buf, size_t size)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	snprintf(buf, size, "(gone)");
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		pid_t pid = atoi(e->d_name);
+		if (pid <= 0 || pid == getpid())
+			continue;
+		if (proc_file_has(pid, "cmdline", c->token) ||
+		    proc_file_has(pid, "environ", c->token)) {
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+			char *comm = read_text(path);
+			if (comm)
+				comm[strcspn(comm, "\n")] = '\0';
+			snprintf(buf, size, "pid %d (%s)", (int)pid, comm ? comm : "?");
+			free(comm);
+			break;
+		}
+	}
+	closedir(d);
+}
+
+/*
+ * Directories under `dir` whose name contains `needle`, depth first,
+ * without following symlinks (v1 hierarchies such as cpu,cpuacct are
+ * often also reachable through one); the first is named in `found`.
+ */
+static int count_dirs_named(const char *dir, const char *needle, int depth, char *found,
+			    size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d || depth > 32) {
+		if (d)
+			closedir(d);
+		return 0;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub;
+		cr_assert(asprintf(&sub, "%s/%s", dir, e->d_name) > 0);
+		if (strstr(e->d_name, needle)) {
+			if (n == 0 && found[0] == '\0')
+				snprintf(found, size, "%s", sub);
+			n++;
+		}
+		n += count_dirs_named(sub, needle, depth + 1, found, size);
+		free(sub);
+	}
+	closedir(d);
+	return n;
+}
+
+void hctx_assert_clean(struct hctx *c)
+{
+	char what[1024];
+	int procs = 0, n;
 
 	/* husk must reap what it started before it exits; a short grace only
 	 * covers a process that is on its way out. */
 	for (int i = 0; i < 50 && (procs = count_token_procs(c)) > 0; i++)
 		usleep(20 * 1000);
-	cr_assert_eq(procs, 0, "%d process(es) of this test are still running", procs);
-	cr_assert_eq(count_dir_entries(c->state), 0,
-		     "the state root %s should be empty after a failure", c->state);
+	if (procs > 0)
+		first_token_proc(c, what, sizeof(what));
+	cr_assert_eq(procs, 0, "%d process(es) of this test are still running, e.g. %s", procs,
+		     what);
+	n = count_dir_entries(c->state);
+	if (n > 0)
+		dir_listing(c->state, what, sizeof(what));
+	cr_assert_eq(n, 0, "the state root %s should be empty, it holds: %s", c->state, what);
 	cr_assert_eq(count_host_mounts_under(c->work), 0,
 		     "husk left a mount under %s in the host's mount table", c->work);
+	what[0] = '\0';
+	n = count_dirs_named("/sys/fs/cgroup", c->token, 0, what, sizeof(what));
+	cr_assert_eq(n, 0, "%d cgroup(s) of this test are left, e.g. %s", n, what);
+}
+
+void assert_nothing_left(struct hctx *c)
+{
+	hctx_assert_clean(c);
 }
 
 /* ---- cleanup ----------------------------------------------------------- */

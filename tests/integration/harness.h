@@ -165,6 +165,12 @@ struct hcall_opts {
 	bool no_root_opt;           /* do not pass --root c->state */
 	bool unset_xdg;             /* rootless: no XDG_RUNTIME_DIR at all */
 	const char *cwd;            /* default: c->work */
+	/* Run $HUSK_FAULT_BIN, the test build with fault points (husk/fault.h),
+	 * instead of $HUSK_BIN. */
+	bool fault_bin;
+	/* More "NAME=value" for husk's environment (NULL-terminated), e.g.
+	 * ARGS("HUSK_FAULT=parent:verb:kill", "HUSK_FAULT_TRACE=1"). */
+	const char *const *env;
 };
 
 /* A running child (husk or a helper program). */
@@ -236,8 +242,17 @@ int count_token_procs(const struct hctx *c);
 int count_host_mounts_under(const char *path);
 /* Entries in a directory (0 when it does not exist). */
 int count_dir_entries(const char *path);
-/* The usual "nothing was left behind" assertions after a failed husk call. */
+/* After a failed husk call: nothing was left behind (hctx_assert_clean()). */
 void assert_nothing_left(struct hctx *c);
+/*
+ * Nothing of this test is left on the host: no entry in the state root, no
+ * process carrying the token (in its environment or command line; a short
+ * grace lets a dying one go), no host mount whose source or target is under
+ * c->work, and no cgroup directory named with the token (any hierarchy
+ * under /sys/fs/cgroup: v1, v2 and the hybrid's unified).  For the end of
+ * a test that made containers and deleted them all.
+ */
+void hctx_assert_clean(struct hctx *c);
 
 /* ---- small utilities -------------------------------------------------- */
 
@@ -264,6 +279,7 @@ const char *json_str(hjson v);      /* NULL unless a string */
 bool json_is_int(hjson v);
 bool json_is_true(hjson v);
 long long json_int(hjson v);
+bool json_is_array(hjson v);
 size_t json_array_len(hjson v);
 hjson json_array_get(hjson v, size_t i);
 /* In an array of objects, the first whose `key` is the string `value`. */
