@@ -20,12 +20,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "husk/fault.h"
@@ -160,6 +162,27 @@ static bool is_husk(void)
 }
 
 /*
+ * The signal is sent when the byte arrives, but delivered when the kernel
+ * gets to it: wait until husk is really gone (its read end closed, which
+ * the write end shows as POLLERR), so that the point means "husk died
+ * here" and husk never reads what this process does next.  Our own copy
+ * of the read end (still open before a close-fds stage; its number may
+ * have been reused after one, hence the inode check) goes first.
+ */
+static void wait_husk_gone(void)
+{
+	struct pollfd p = { .fd = fault.kill_wr, .events = 0 };
+	struct stat rd, wr;
+
+	if (fault.kill_rd >= 0 && fstat(fault.kill_rd, &rd) == 0 &&
+	    fstat(fault.kill_wr, &wr) == 0 && rd.st_ino == wr.st_ino && rd.st_dev == wr.st_dev)
+		close(fault.kill_rd);
+	fault.kill_rd = -1;
+	while (poll(&p, 1, 10 * 1000) < 0 && errno == EINTR)
+		;
+}
+
+/*
  * SIGKILL husk.  In husk itself that is the end; in a process husk made
  * the byte on the kill pipe does it, and the caller carries on.
  */
@@ -173,8 +196,10 @@ static int kill_husk(const char *side, const char *stage, struct husk_error *err
 	int e = EBADF;
 
 	if (fault.kill_wr >= 0) {
-		if (write(fault.kill_wr, "k", 1) == 1)
+		if (write(fault.kill_wr, "k", 1) == 1) {
+			wait_husk_gone();
 			return 0;
+		}
 		e = errno;
 	}
 	return husk_error_set(err, e,
