@@ -150,6 +150,7 @@ static int recv_msg(int fd, struct sync_msg *msg, int *payload_fd, bool int_ok)
 	} ctl;
 	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(*msg) };
 	struct msghdr mh;
+	bool reset = false;
 	int r;
 
 	*payload_fd = -1;
@@ -164,6 +165,15 @@ static int recv_msg(int fd, struct sync_msg *msg, int *payload_fd, bool int_ok)
 		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/*
+		 * A peer that exited with a message of ours unread leaves us
+		 * ECONNRESET, reported once and before what it sent us last (its
+		 * ERROR): read on.
+		 */
+		if (n < 0 && errno == ECONNRESET && !reset) {
+			reset = true;
+			continue;
+		}
 		if (n < 0)
 			return -errno;
 		r = take_fds(&mh, payload_fd);
@@ -224,6 +234,8 @@ int sync_wait(int fd, const char *what, struct husk_error *err)
 
 int sync_peek(int fd, struct sync_msg *msg)
 {
+	bool reset = false;
+
 	for (;;) {
 		/* Without room for control data a peek installs no fd: a message
 		 * carrying one keeps it for the real read.  MSG_TRUNC: n is the
@@ -232,8 +244,10 @@ int sync_peek(int fd, struct sync_msg *msg)
 
 		if (n == 0)
 			return 0;
-		if (n < 0 && errno == EINTR)
+		if ((n < 0 && errno == EINTR) || (n < 0 && errno == ECONNRESET && !reset)) {
+			reset = reset || errno == ECONNRESET;   /* see recv_msg() */
 			continue;
+		}
 		if (n < 0)
 			return -errno;
 		if (n != (ssize_t)sizeof(*msg))

@@ -713,3 +713,25 @@ Test(launch_sync, dispatch_is_interruptible)
 	cr_assert_eq(dispatch(&s, &last, &err), -EINTR);
 	cr_assert_str_eq(err.msg, "interrupted by SIGTERM while setting up");
 }
+
+/*
+ * The child failed and exited with husk's MAPS_DONE still unread: the
+ * kernel reports ECONNRESET once, ahead of the child's last words.  Both
+ * the peek and the read get past it to the ERROR, then EOF.
+ */
+Test(launch_sync, a_reset_peer_still_says_why)
+{
+	struct husk_error e = { 0 };
+	struct sync_msg msg;
+
+	husk_error_setq(&e, EPERM, "denied");
+	cr_assert_eq(sync_send(sv[0], SYNC_MAPS_DONE), 0);
+	cr_assert_eq(sync_send_error(sv[1], SYNC_ERROR, "rootfs-mounts", &e), 0);
+	closep(&sv[1]);
+	cr_assert_eq(sync_peek(sv[0], &msg), 1);
+	cr_assert_eq(msg.type, SYNC_ERROR);
+	cr_assert_eq(sync_recv(sv[0], &msg), 1);
+	cr_assert_eq(msg.type, SYNC_ERROR);
+	cr_assert_str_eq(msg.stage, "rootfs-mounts");
+	cr_assert_eq(sync_recv(sv[0], &msg), 0);
+}
