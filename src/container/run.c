@@ -59,8 +59,15 @@ int container_run(const struct container_globals *g, const char *id,
 	if (r < 0)
 		return r;
 	r = exec_fifo_release(&c.dir, err);
-	if (r == 0)
+	if (r == -ESRCH) {
+		/* It died waiting for the start: it may have said why. */
+		struct husk_error why = { 0 };
+
+		if (launch_wait_exec(c.launch, &why) < 0)
+			*err = why;
+	} else if (r == 0) {
 		r = launch_wait_exec(c.launch, err);
+	}
 	if (r < 0) {
 		created_destroy(&c);
 		return r;

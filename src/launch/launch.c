@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -491,13 +492,31 @@ int launch_clone(struct launch *l, struct husk_error *err)
 	return 0;
 }
 
+/*
+ * A step of ours failed after the clone: if the child failed first and
+ * said why (our failure is then only its consequence: its /proc files are
+ * gone), its words replace ours.
+ */
+static int child_said_first(struct launch *l, int r, struct husk_error *err)
+{
+	struct pollfd p = { .fd = l->sv[0], .events = POLLIN };
+	struct sync_msg msg;
+
+	if (r < 0 && poll(&p, 1, 0) == 1 && sync_peek(l->sv[0], &msg) == 1 &&
+	    msg.type == SYNC_ERROR)
+		return sync_msg_error(&msg, err);
+	return r;
+}
+
 int launch_idmap(struct launch *l, struct husk_error *err)
 {
 	struct child_ctx *ctx = &l->ctx;
+	int r;
 
 	if (!(l->plan.new_flags & CLONE_NEWUSER))
 		return 0;
-	return idmap_write(l->pid, ctx->spec, ctx->unprivileged, ctx->host_uid, ctx->host_gid, err);
+	r = idmap_write(l->pid, ctx->spec, ctx->unprivileged, ctx->host_uid, ctx->host_gid, err);
+	return child_said_first(l, r, err);
 }
 
 /*
@@ -568,6 +587,7 @@ int launch_setup(struct launch *l, launch_point_fn point, void *data, struct hus
 	r = sync_send(l->sv[0], SYNC_MAPS_DONE);
 	if (r < 0) {
 		husk_error_set(err, -r, "signal the container process");
+		r = child_said_first(l, r, err);
 	} else {
 		r = sync_dispatch(l->sv[0], setup_handlers, ARRAY_SIZE(setup_handlers), l,
 				  "waiting for the container process to be set up", &msg, err);
