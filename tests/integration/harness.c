@@ -323,6 +323,8 @@ void hres_free(struct hres *r)
  * handler) and collect its status and output.  On timeout its whole process
  * group goes: husk and any container process that did not leave the group.
  */
+static void reap_orphans(void);
+
 void hproc_wait(struct hproc *p, struct hres *r, int timeout_s)
 {
 	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
@@ -331,10 +333,20 @@ void hproc_wait(struct hproc *p, struct hres *r, int timeout_s)
 	hres_free(r);
 	memset(r, 0, sizeof(*r));
 	snprintf(r->cmd, sizeof(r->cmd), "%s", p->cmd);
-	int n;
+	int n, waited = 0;
+	/*
+	 * The test process is the subreaper of everything husk leaves, and
+	 * like any init (conmon, systemd) it reaps orphans while it waits: a
+	 * zombie left unreaped in a container's pid namespace would hold up
+	 * that namespace's end (and `delete`'s wait for it).
+	 */
 	do {
-		n = poll(&pfd, 1, timeout_s * 1000);
-	} while (n < 0 && errno == EINTR);
+		n = poll(&pfd, 1, 100);
+		if (n == 0) {
+			reap_orphans();
+			waited += 100;
+		}
+	} while ((n < 0 && errno == EINTR) || (n == 0 && waited < timeout_s * 1000));
 	/* n < 0 otherwise: fall through to a blocking wait. */
 	if (n == 0) {
 		r->timed_out = true;
