@@ -52,6 +52,13 @@ struct audit_report {
 
 /* Run every rule over spec.  Cannot fail (allocation failure aborts). */
 void audit_spec(const struct husk_spec *spec, struct audit_report *out);
+/*
+ * The config to audit: FILE ("-": standard input) or, without one,
+ * BUNDLE/config.json (NULL or "": the current directory); *source names
+ * it in the report.  Not both.
+ */
+int audit_load(const char *bundle, const char *file, char **source, struct husk_spec **spec,
+	       struct husk_error *err);
 void audit_report_free(struct audit_report *r);
 
 /* Every rule, in id order; *n set to how many. */

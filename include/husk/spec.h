@@ -485,7 +485,14 @@ int spec_template_render(const struct spec_template_opts *opts, char **out, size
  */
 int spec_parse_memory(const char *s, int64_t *out, struct husk_error *err);
 int spec_parse_cpus(const char *s, int64_t *quota, struct husk_error *err);
+/* "1000": a number of processes from 1 to the kernel's pid_max ceiling. */
+int spec_parse_pids_limit(const char *s, int64_t *out, struct husk_error *err);
 const char *spec_capability_lookup(const char *name);
+/*
+ * --cap-add words ("NET_BIND_SERVICE,chown", repeated) -> canonical names
+ * pushed onto *out, each once.
+ */
+int spec_parse_cap_words(char *const *words, char ***out, struct husk_error *err);
 /* Every capability name the kernel defines, in number order, NULL-terminated. */
 extern const char *const spec_capability_names[];
 

@@ -176,6 +176,12 @@ int write_file_atomic_at(int dirfd, const char *path, const void *buf, size_t le
 /* write() all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 /*
+ * Read fd (a pipe: standard input) to its end, at most max bytes
+ * (-EFBIG beyond), NUL-terminated.  name is for messages.
+ */
+int read_fd_all(int fd, const char *name, size_t max, char **out, size_t *len,
+		struct husk_error *err);
+/*
  * Close every fd from `first` up, except the n in keep (negative entries
  * are ignored; keep is sorted in place).  0 or -errno from close_range.
  */

@@ -11,10 +11,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "husk/audit.h"
@@ -37,58 +35,6 @@ struct audit_opts {
 	const char *format;         /* "text" (default) | "json" */
 	const char *fail_on;        /* severity name, default "high" */
 };
-
-/* Standard input (a pipe, usually) up to SPEC_MAX_BYTES; read_file_at wants regular files. */
-static int read_stdin(char **out, size_t *len, struct husk_error *err)
-{
-	_cleanup_free_ char *buf = xmalloc(SPEC_MAX_BYTES + 1);
-	size_t n = 0;
-
-	for (;;) {
-		ssize_t r = read(STDIN_FILENO, buf + n, SPEC_MAX_BYTES + 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return husk_error_set(err, errno, "read standard input");
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > SPEC_MAX_BYTES)
-			return husk_error_setq(err, EFBIG, "standard input: more than %u "
-					       "bytes, larger than any config husk accepts",
-					       SPEC_MAX_BYTES);
-	}
-	buf[n] = '\0';
-	*len = n;
-	*out = TAKE_PTR(buf);
-	return 0;
-}
-
-/* Read and parse the config named by the options; *source names it in the report. */
-static int audit_load(const struct audit_opts *o, const char *file, char **source,
-		      struct husk_spec **spec, struct husk_error *err)
-{
-	_cleanup_free_ char *text = NULL;
-	const char *path;
-	size_t len;
-	int r;
-
-	if (file && o->bundle)
-		return husk_error_setq(err, EINVAL, "give either --bundle DIR or FILE, not both");
-	if (file)
-		*source = xstrdup(strcmp(file, "-") == 0 ? "<stdin>" : file);
-	else
-		*source = xasprintf("%s/config.json", o->bundle && *o->bundle ? o->bundle : ".");
-	path = file ? file : *source;
-	if (file && strcmp(file, "-") == 0)
-		r = read_stdin(&text, &len, err);
-	else
-		r = read_file_at(AT_FDCWD, path, SPEC_MAX_BYTES, &text, &len, err);
-	if (r < 0)
-		return r;
-	return spec_parse(text, len, *source, spec, err);
-}
 
 static int audit_print(const struct audit_report *rep, const char *source, bool json,
 		       enum audit_severity fail_on, struct husk_error *err)
@@ -129,7 +75,7 @@ static int audit_run(const struct audit_opts *o, const struct opt_result *args,
 		return husk_error_setq(err, EINVAL, "--format \"%s\": use text or json", o->format);
 	if (o->fail_on && audit_severity_parse(o->fail_on, &fail_on, err) < 0)
 		return husk_error_prefix(err, "--fail-on");
-	r = audit_load(o, args->n_args ? args->args[0] : NULL, &source, &spec, err);
+	r = audit_load(o->bundle, args->n_args ? args->args[0] : NULL, &source, &spec, err);
 	if (r < 0)
 		return r;
 	audit_spec(spec, &rep);

@@ -16,8 +16,6 @@
 #include "husk/security.h"
 #include "husk/util.h"
 
-#define PID_MAX_LIMIT 4194304       /* the kernel's ceiling for pid_max */
-
 static const char spec_synopsis[] = "";
 static const char spec_description[] =
 	"Write a default config.json into the bundle directory (the current directory\n"
@@ -38,50 +36,16 @@ struct spec_opts {
 	char **cap_add;             /* canonical names, owned */
 };
 
-/* "NET_BIND_SERVICE,chown" words -> canonical names, deduplicated. */
-static int caps_canonical(char *const *words, char ***out, struct husk_error *err)
-{
-	for (size_t i = 0; words && words[i]; i++) {
-		_cleanup_free_ char *copy = xstrdup(words[i]);
-		char *save = NULL;
-		size_t n = 0;
-
-		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			const char *cap = spec_capability_lookup(t);
-
-			if (!cap)
-				return husk_error_setq(err, EINVAL, "--cap-add \"%s\": not a "
-						       "capability name (e.g. NET_BIND_SERVICE)",
-						       t);
-			if (!strv_contains(*out, cap))
-				strv_push(out, cap);
-			n++;
-		}
-		if (n == 0)
-			return husk_error_setq(err, EINVAL, "--cap-add \"%s\": no capability "
-					       "named", words[i]);
-	}
-	return 0;
-}
-
 /* The --hardened values into the template options. */
 static int hardened_values(const struct spec_opts *o, struct spec_template_opts *t,
 			   struct husk_error *err)
 {
-	int64_t v;
-
 	if (o->memory && spec_parse_memory(o->memory, &t->memory_limit, err) < 0)
 		return husk_error_prefix(err, "--memory");
 	if (o->cpus && spec_parse_cpus(o->cpus, &t->cpu_quota, err) < 0)
 		return husk_error_prefix(err, "--cpus");
-	if (o->pids_limit) {
-		if (o->pids_limit[strspn(o->pids_limit, "0123456789")] != '\0' ||
-		    parse_int64(o->pids_limit, &v) < 0 || v < 1 || v > PID_MAX_LIMIT)
-			return husk_error_setq(err, EINVAL, "--pids-limit \"%s\": expected a "
-					       "number of processes from 1 to %d", o->pids_limit,
-					       PID_MAX_LIMIT);
-		t->pids_limit = v;
-	}
+	if (o->pids_limit && spec_parse_pids_limit(o->pids_limit, &t->pids_limit, err) < 0)
+		return -err->errnum;
 	t->cap_add = o->cap_add;
 	t->seccomp_profile = security_default_profile(&t->seccomp_profile_len);
 	return 0;
@@ -105,7 +69,7 @@ static int spec_run(struct spec_opts *o, char **cap_words, struct husk_error *er
 	const char *bundle = o->bundle && *o->bundle ? o->bundle : ".";
 	int r;
 
-	r = caps_canonical(cap_words, &o->cap_add, err);
+	r = spec_parse_cap_words(cap_words, &o->cap_add, err);
 	if (r == 0)
 		r = spec_validate(o, err);
 	if (r == 0 && o->hardened)

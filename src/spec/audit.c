@@ -10,11 +10,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "husk/util.h"
 #include "spec/audit-internal.h"
@@ -347,4 +349,26 @@ char *audit_normalize_path(const char *path)
 		out[o++] = '.';
 	out[o] = '\0';
 	return out;
+}
+
+int audit_load(const char *bundle, const char *file, char **source, struct husk_spec **spec,
+	       struct husk_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r;
+
+	if (file && bundle)
+		return husk_error_setq(err, EINVAL, "give either --bundle DIR or FILE, not both");
+	if (file && strcmp(file, "-") == 0) {
+		*source = xstrdup("<stdin>");
+		r = read_fd_all(STDIN_FILENO, "standard input", SPEC_MAX_BYTES, &text, &len, err);
+	} else {
+		*source = file ? xstrdup(file)
+			       : xasprintf("%s/config.json", bundle && *bundle ? bundle : ".");
+		r = read_file_at(AT_FDCWD, *source, SPEC_MAX_BYTES, &text, &len, err);
+	}
+	if (r < 0)
+		return r;
+	return spec_parse(text, len, *source, spec, err);
 }

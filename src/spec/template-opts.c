@@ -124,3 +124,42 @@ int spec_parse_cpus(const char *s, int64_t *quota, struct husk_error *err)
 	*quota = (int64_t)v;
 	return 0;
 }
+
+#define PID_MAX_LIMIT 4194304       /* the kernel's ceiling for pid_max */
+
+int spec_parse_pids_limit(const char *s, int64_t *out, struct husk_error *err)
+{
+	int64_t v;
+
+	if (s[strspn(s, "0123456789")] != '\0' || parse_int64(s, &v) < 0 || v < 1 ||
+	    v > PID_MAX_LIMIT)
+		return husk_error_setq(err, EINVAL, "--pids-limit \"%s\": expected a number of "
+				       "processes from 1 to %d", s, PID_MAX_LIMIT);
+	*out = v;
+	return 0;
+}
+
+int spec_parse_cap_words(char *const *words, char ***out, struct husk_error *err)
+{
+	for (size_t i = 0; words && words[i]; i++) {
+		_cleanup_free_ char *copy = xstrdup(words[i]);
+		char *save = NULL;
+		size_t n = 0;
+
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			const char *cap = spec_capability_lookup(t);
+
+			if (!cap)
+				return husk_error_setq(err, EINVAL, "--cap-add \"%s\": not a "
+						       "capability name (e.g. NET_BIND_SERVICE)",
+						       t);
+			if (!strv_contains(*out, cap))
+				strv_push(out, cap);
+			n++;
+		}
+		if (n == 0)
+			return husk_error_setq(err, EINVAL, "--cap-add \"%s\": no capability "
+					       "named", words[i]);
+	}
+	return 0;
+}

@@ -361,3 +361,29 @@ int close_fds_except(unsigned int first, int *keep, size_t n)
 		return -errno;
 	return 0;
 }
+
+int read_fd_all(int fd, const char *name, size_t max, char **out, size_t *len,
+		struct husk_error *err)
+{
+	_cleanup_free_ char *buf = xmalloc(max + 1);
+	size_t n = 0;
+
+	for (;;) {
+		ssize_t r = read(fd, buf + n, max + 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return husk_error_set(err, errno, "read %s", name);
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max)
+			return husk_error_setq(err, EFBIG, "%s: more than %zu bytes, larger than "
+					       "any config husk accepts", name, max);
+	}
+	buf[n] = '\0';
+	*len = n;
+	*out = TAKE_PTR(buf);
+	return 0;
+}
