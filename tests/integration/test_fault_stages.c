@@ -58,6 +58,19 @@ struct point {
 	const char *stage;
 };
 
+/* Every point of create up to READY: the parent's stages, then the child's. */
+#define N_CREATE_POINTS (N(parent_stages) + N(child_stages))
+static size_t create_points(struct point pts[N_CREATE_POINTS])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < N(parent_stages); i++)
+		pts[n++] = (struct point){ "parent", parent_stages[i] };
+	for (size_t i = 0; i < N(child_stages); i++)
+		pts[n++] = (struct point){ "child", child_stages[i] };
+	return n;
+}
+
 /* husk-fault with HUSK_FAULT=<side>:<stage>:<action> (and a trace). */
 static void fault_call(struct hctx *c, struct hres *r, const char *side, const char *stage,
 		       const char *action, const char *const argv[])
@@ -162,13 +175,8 @@ HTEST(fault, stage_tables_match_the_code)
 HTEST(fault, create_fails_at_every_stage_leaving_nothing)
 {
 	struct hres r = { 0 };
-	struct point pts[N(parent_stages) + N(child_stages)];
-	size_t n = 0;
-
-	for (size_t i = 0; i < N(parent_stages); i++)
-		pts[n++] = (struct point){ "parent", parent_stages[i] };
-	for (size_t i = 0; i < N(child_stages); i++)
-		pts[n++] = (struct point){ "child", child_stages[i] };
+	struct point pts[N_CREATE_POINTS];
+	size_t n = create_points(pts);
 	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/true") });
 	for (size_t i = 0; i < n; i++) {
 		fault_call(c, &r, pts[i].side, pts[i].stage, "fail",
@@ -198,13 +206,8 @@ HTEST(fault, run_fails_at_every_start_stage_leaving_nothing)
 HTEST(fault, create_killed_at_every_stage_delete_force_cleans)
 {
 	struct hres r = { 0 };
-	struct point pts[N(parent_stages) + N(child_stages)];
-	size_t n = 0;
-
-	for (size_t i = 0; i < N(parent_stages); i++)
-		pts[n++] = (struct point){ "parent", parent_stages[i] };
-	for (size_t i = 0; i < N(child_stages); i++)
-		pts[n++] = (struct point){ "child", child_stages[i] };
+	struct point pts[N_CREATE_POINTS];
+	size_t n = create_points(pts);
 	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("/bin/sleep", "1000") });
 	for (size_t i = 0; i < n; i++) {
 		fault_call(c, &r, pts[i].side, pts[i].stage, "kill",
