@@ -45,7 +45,6 @@ struct child_ctx {
 	int init_fd;                /* sealed memfd holding husk-init, or -1 */
 	int cwd_fd;                 /* .process.cwd, O_PATH, until the chdir; or -1 */
 	int root_fd;                /* the new root, from the mounts to the pivot; or -1 */
-	pid_t husk_pid;             /* the husk that started us (fault points) */
 	bool seccomp_loaded;        /* loaded early (no no_new_privs) */
 	char note[256];             /* sent with READY: worth a debug line */
 };

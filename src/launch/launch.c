@@ -352,6 +352,14 @@ const struct launch_report *launch_report(const struct launch *l)
 	return &l->report;
 }
 
+static bool spec_mounts_cgroupfs(const struct husk_spec *spec)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (str_eq(spec->mounts[i].type, "cgroup") || str_eq(spec->mounts[i].type, "cgroup2"))
+			return true;
+	return false;
+}
+
 /* What cannot work at all, before anything is planned. */
 static int launch_validate(const struct launch_opts *opts, struct husk_error *err)
 {
@@ -390,10 +398,12 @@ int launch_prepare(const struct launch_opts *opts, struct launch **out, struct h
 		.host_uid = host_euid(),
 		.host_gid = host_egid(),
 		.fifo_fd = -1,
-		.husk_pid = getpid(),
 	};
 	l->ctx.in_userns = l->ctx.unprivileged || host_in_userns();
-	(void)host_cgroup(); /* our view: the child asks after unsharing its cgroup namespace */
+	/* The child mounting cgroupfs asks host_cgroup() after unsharing its
+	 * cgroup namespace, where its own cgroup reads "/": learn it here. */
+	if (spec_mounts_cgroupfs(opts->spec))
+		(void)host_cgroup();
 	r = launch_validate(opts, err);
 	if (r == 0 && opts->spec->process->args)
 		l->cmd = xstrdup(opts->spec->process->args[0]);
@@ -414,13 +424,9 @@ int launch_prepare(const struct launch_opts *opts, struct launch **out, struct h
 		       launch_fd_move_above(&l->sv[0], min_fd) < 0 ||
 		       launch_fd_move_above(&l->sv[1], min_fd) < 0))
 		r = husk_error_set(err, errno, "socketpair");
-	if (r < 0) {
-		/* The warnings are worth printing also when the launch failed. */
-		*out = l;
-		return r;
-	}
+	/* Also on failure: the warnings are worth printing then too. */
 	*out = l;
-	return 0;
+	return r;
 }
 
 static pid_t clone_plain(struct launch *l, struct husk_error *err)
