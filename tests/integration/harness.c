@@ -499,6 +499,12 @@ static void reap_orphans(void)
 }
 
 /* Count the processes carrying the token, sending each `sig` unless 0. */
+/* A process of this test: the token is in its command line or environment. */
+static bool is_token_proc(const struct hctx *c, pid_t pid)
+{
+	return proc_file_has(pid, "cmdline", c->token) || proc_file_has(pid, "environ", c->token);
+}
+
 static int for_token_procs(const struct hctx *c, int sig)
 {
 	DIR *d = opendir("/proc");
@@ -511,8 +517,7 @@ static int for_token_procs(const struct hctx *c, int sig)
 		pid_t pid = atoi(e->d_name);
 		if (pid <= 0 || pid == getpid())
 			continue;
-		if (proc_file_has(pid, "cmdline", c->token) ||
-		    proc_file_has(pid, "environ", c->token)) {
+		if (is_token_proc(c, pid)) {
 			n++;
 			if (sig)
 				kill(pid, sig);
@@ -587,8 +592,7 @@ static void first_token_proc(const struct hctx *c, char *buf, size_t size)
 		pid_t pid = atoi(e->d_name);
 		if (pid <= 0 || pid == getpid())
 			continue;
-		if (proc_file_has(pid, "cmdline", c->token) ||
-		    proc_file_has(pid, "environ", c->token)) {
+		if (is_token_proc(c, pid)) {
 			char path[64];
 			snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 			char *comm = read_text(path);
