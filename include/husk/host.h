@@ -121,8 +121,19 @@ enum host_cgroup_layout {
 	HOST_CGROUP_HYBRID,         /* v1 controllers, plus cgroup2 at /sys/fs/cgroup/unified */
 };
 
+/* One v1 controller hierarchy (hybrid and v1 hosts). */
+struct host_cgroup_v1 {
+	const char *name;           /* the controller: "memory", "cpu", "cpuacct" ... */
+	const char *mount;          /* its hierarchy: /sys/fs/cgroup/memory, .../cpu,cpuacct */
+	const char *own_path;       /* husk's cgroup in it, from /proc/self/cgroup: "/" ... */
+};
+
 struct host_cgroup {
 	enum host_cgroup_layout layout;
+	/* v1 controllers (v1 and hybrid), one entry per controller, co-mounted
+	 * ones sharing a mount; named hierarchies (name=systemd) are left out */
+	const struct host_cgroup_v1 *v1;
+	size_t n_v1;
 	const char *v2_mount;       /* where cgroup2 is mounted, or NULL (none, v1) */
 	const char *own_path;       /* husk's cgroup2 path, /proc/self/cgroup's "0::" line, or NULL */
 	const char *own_dir;        /* v2_mount + own_path, or NULL when either is */
@@ -139,6 +150,9 @@ struct host_cgroup {
  * (root, or the owner systemd handed them to).
  */
 const struct host_cgroup *host_cgroup(void);
+
+/* The v1 controller `name` of host_cgroup(), or NULL when the host has none. */
+const struct host_cgroup_v1 *host_cgroup_v1(const char *name);
 
 /* "none", "v1", "v2", "hybrid". */
 const char *host_cgroup_layout_name(enum host_cgroup_layout layout);

@@ -516,7 +516,10 @@ struct husk_state_file {
 	size_t n_annotations;
 	/* Anything the runtime needs to act on a container later. */
 	char *config_sha256;        /* hex SHA-256 of the config pinned in the container's dir */
-	char *cgroup_path;          /* NULL until cgroups exist */
+	char *cgroup_path;          /* the cgroup's path in its hierarchy, NULL without one */
+	struct husk_kv *cgroup_dirs; /* hierarchy ("unified", "memory" ...) -> directory */
+	size_t n_cgroup_dirs;
+	char *systemd_unit;         /* the scope, with --systemd-cgroup */
 	bool systemd_cgroup;
 	bool rootless;
 };
@@ -524,7 +527,8 @@ struct husk_state_file {
 /*
  * JSON keys, all top level: ociVersion, id, status, pid, bundle, rootfs,
  * created, owner, annotations (runc's `state` fields) and husk's own
- * pidStartTime, configSha256, cgroupPath, systemdCgroup, rootless.  id and status are
+ * pidStartTime, configSha256, cgroupPath, cgroupDirs, systemdUnit, systemdCgroup,
+ * rootless.  id and status are
  * required; errors are prefixed "state.json: ".
  */
 int state_file_parse(const char *json, size_t len, struct husk_state_file **out,

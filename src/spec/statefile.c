@@ -6,7 +6,8 @@
  *
  * Keys: the runc `state` fields (ociVersion, id, status, pid, bundle,
  * rootfs, created, owner, annotations) plus husk's own, top level:
- * pidStartTime, configSha256, cgroupPath, systemdCgroup, rootless.
+ * pidStartTime, configSha256, cgroupPath, cgroupDirs, systemdUnit, systemdCgroup,
+ * rootless.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -45,6 +46,9 @@ static int parse_state(const struct jr *r, const struct jnode *top, struct husk_
 			     &s->n_annotations)) < 0 ||
 	    (ret = jr_get_string(r, top, NULL, "configSha256", &s->config_sha256)) < 0 ||
 	    (ret = jr_get_string(r, top, NULL, "cgroupPath", &s->cgroup_path)) < 0 ||
+	    (ret = jr_get_kv(r, top, NULL, "cgroupDirs", &s->cgroup_dirs,
+			     &s->n_cgroup_dirs)) < 0 ||
+	    (ret = jr_get_string(r, top, NULL, "systemdUnit", &s->systemd_unit)) < 0 ||
 	    (ret = jr_get_bool(r, top, NULL, "systemdCgroup", &s->systemd_cgroup)) < 0 ||
 	    (ret = jr_get_bool(r, top, NULL, "rootless", &s->rootless)) < 0)
 		return ret;
@@ -89,6 +93,8 @@ void state_file_free(struct husk_state_file *s)
 	kv_free(s->annotations, s->n_annotations);
 	free(s->config_sha256);
 	free(s->cgroup_path);
+	kv_free(s->cgroup_dirs, s->n_cgroup_dirs);
+	free(s->systemd_unit);
 	free(s);
 	errno = saved;
 }

@@ -3,7 +3,8 @@
  * <root>/<id>/state.json: written here with the JSON writer, read back by
  * state_file_parse() in src/spec/ (the only JSON parser).  The key names
  * are the contract between the two: runc's state fields plus husk's own
- * (pidStartTime, configSha256, cgroupPath, systemdCgroup, rootless).
+ * (pidStartTime, configSha256, cgroupPath, cgroupDirs, systemdUnit, systemdCgroup,
+ * rootless).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,6 +58,15 @@ static void state_json_members(struct json_writer *w, const struct husk_state_fi
 		json_kv_string(w, "configSha256", st->config_sha256);
 	if (st->cgroup_path)
 		json_kv_string(w, "cgroupPath", st->cgroup_path);
+	if (st->n_cgroup_dirs > 0) {
+		json_key(w, "cgroupDirs");
+		json_open_object(w);
+		for (size_t i = 0; i < st->n_cgroup_dirs; i++)
+			json_kv_string(w, st->cgroup_dirs[i].key, st->cgroup_dirs[i].value);
+		json_close_object(w);
+	}
+	if (st->systemd_unit)
+		json_kv_string(w, "systemdUnit", st->systemd_unit);
 	json_kv_bool(w, "systemdCgroup", st->systemd_cgroup);
 	json_kv_bool(w, "rootless", st->rootless);
 }

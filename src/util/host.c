@@ -316,19 +316,61 @@ static enum host_cgroup_layout cgroup_layout(char **v2_mount)
 	return *v2_mount ? HOST_CGROUP_V2 : HOST_CGROUP_NONE;
 }
 
-/* husk's cgroup2 path, from the "0::/..." line of /proc/self/cgroup. */
-static char *own_cgroup2_path(void)
+/*
+ * One "N:a,b:/path" line of /proc/self/cgroup (v1): an entry per controller
+ * whose hierarchy is mounted where it is conventionally, at
+ * /sys/fs/cgroup/a,b or (a symlink's target gone) /sys/fs/cgroup/a.
+ */
+static void v1_line(char *ctrls, const char *own, struct host_cgroup_v1 **v1, size_t *n)
+{
+	_cleanup_free_ char *joint = NULL;
+	char *c, *save = NULL;
+
+	if (!*ctrls || str_has_prefix(ctrls, "name="))
+		return;
+	joint = xasprintf("fs/cgroup/%s", ctrls);
+	for (c = strtok_r(ctrls, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		_cleanup_free_ char *rel = xasprintf("fs/cgroup/%s", c);
+		_cleanup_free_ char *mount = sys_path(joint);
+
+		if (fs_type(mount) != CGROUP_SUPER_MAGIC) {
+			free(mount);
+			mount = sys_path(rel);
+			if (fs_type(mount) != CGROUP_SUPER_MAGIC)
+				continue;
+		}
+		*v1 = xrealloc(*v1, (*n + 1) * sizeof(**v1));
+		(*v1)[(*n)++] = (struct host_cgroup_v1){ .name = xstrdup(c),
+							 .mount = TAKE_PTR(mount),
+							 .own_path = xstrdup(own) };
+	}
+}
+
+/*
+ * husk's cgroup2 path, from the "0::/..." line of /proc/self/cgroup, and
+ * (want_v1) its v1 controllers from the others.
+ */
+static char *own_cgroups(bool want_v1, struct host_cgroup_v1 **v1, size_t *n)
 {
 	_cleanup_free_ char *path = proc_self_path("cgroup");
 	_cleanup_free_ char *text = NULL;
-	char *line, *save = NULL;
+	char *line, *save = NULL, *v2 = NULL;
 
 	if (read_file_at(AT_FDCWD, path, 1 << 16, &text, NULL, NULL) < 0)
 		return NULL;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (str_has_prefix(line, "0::/"))
-			return xstrdup(line + 3);
-	return NULL;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ctrls = strchr(line, ':'), *own;
+
+		if (!ctrls || !(own = strchr(ctrls + 1, ':')))
+			continue;
+		*own++ = '\0';
+		*ctrls++ = '\0';
+		if (strcmp(line, "0") == 0 && !*ctrls && *own == '/' && !v2)
+			v2 = xstrdup(own);
+		else if (want_v1 && *own == '/')
+			v1_line(ctrls, own, v1, n);
+	}
+	return v2;
 }
 
 /* Delegated to us: we may make cgroups in `dir` and move processes into them. */
@@ -344,10 +386,15 @@ static void cgroup_load(void)
 {
 	struct host_cgroup *cg = &h.cgroup;
 	char *v2_mount = NULL, *own_path, *own_dir = NULL;
+	struct host_cgroup_v1 *v1 = NULL;
+	size_t n_v1 = 0;
 
 	h.have_cgroup = true;
 	cg->layout = cgroup_layout(&v2_mount);
-	own_path = own_cgroup2_path();
+	own_path = own_cgroups(cg->layout == HOST_CGROUP_V1 || cg->layout == HOST_CGROUP_HYBRID,
+			       &v1, &n_v1);
+	cg->v1 = v1;
+	cg->n_v1 = n_v1;
 	if (v2_mount && own_path)
 		own_dir = strcmp(own_path, "/") == 0 ? xstrdup(v2_mount)
 						     : xasprintf("%s%s", v2_mount, own_path);
@@ -375,8 +422,24 @@ const char *host_cgroup_layout_name(enum host_cgroup_layout layout)
 	return "?";
 }
 
+const struct host_cgroup_v1 *host_cgroup_v1(const char *name)
+{
+	const struct host_cgroup *cg = host_cgroup();
+
+	for (size_t i = 0; i < cg->n_v1; i++)
+		if (strcmp(cg->v1[i].name, name) == 0)
+			return &cg->v1[i];
+	return NULL;
+}
+
 static void cgroup_free(void)
 {
+	for (size_t i = 0; i < h.cgroup.n_v1; i++) {
+		free((char *)h.cgroup.v1[i].name);
+		free((char *)h.cgroup.v1[i].mount);
+		free((char *)h.cgroup.v1[i].own_path);
+	}
+	free((void *)h.cgroup.v1);
 	free((char *)h.cgroup.v2_mount);
 	free((char *)h.cgroup.own_path);
 	free((char *)h.cgroup.own_dir);

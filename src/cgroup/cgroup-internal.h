@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HUSK_CGROUP_INTERNAL_H
+#define HUSK_CGROUP_INTERNAL_H
+
+/*
+ * Shared between the files of src/cgroup/ only.
+ *
+ *   cgroup.c     the manager: paths, create, enter, update, freeze, signal,
+ *                pids, destroy, open; writes the plans below
+ *   plan-v2.c    linux.resources -> cgroup v2 file writes (with the v1->v2
+ *                conversions)
+ *   plan-v1.c    linux.resources -> cgroup v1 file writes
+ *   devices.c    device rules: v1 devices.allow/deny, v2 an eBPF program
+ *   stats.c      statistics for `husk events`
+ *   dbus.c       a minimal D-Bus client (systemd's API only)
+ *   systemd.c    the systemd manager: transient scopes
+ *
+ * A plan is computed from the spec alone (no file is touched), so every
+ * conversion is unit-tested as data; the manager writes it.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "husk/cgroup.h"
+#include "husk/error.h"
+#include "husk/spec.h"
+
+/*
+ * The groups of linux.resources, each needing one controller (v1 name / v2
+ * name): what a host must have for a config's limits to apply.
+ */
+enum cg_group {
+	CG_MEMORY,                  /* memory / memory */
+	CG_CPU,                     /* cpu / cpu (shares, quota, period, burst, rt, idle) */
+	CG_CPUSET,                  /* cpuset / cpuset (cpus, mems) */
+	CG_PIDS,                    /* pids / pids */
+	CG_BLKIO,                   /* blkio / io */
+	CG_HUGETLB,                 /* hugetlb / hugetlb */
+	CG_NET_CLS,                 /* net_cls / - (v1 only) */
+	CG_NET_PRIO,                /* net_prio / - (v1 only) */
+	CG_RDMA,                    /* rdma / rdma */
+	CG_UNIFIED,                 /* - / any: linux.resources.unified (v2 only) */
+	CG_DEVICES,                 /* devices / eBPF (devices.c) */
+	CG_GROUP_COUNT,
+};
+
+/* "memory", "cpu", ... the v1 controller (for CG_UNIFIED: "unified"). */
+const char *cg_group_v1_name(enum cg_group g);
+/* "memory", "cpu", "io", ... the v2 controller (NULL for net_cls, net_prio). */
+const char *cg_group_v2_name(enum cg_group g);
+/* The JSON path of the group: ".linux.resources.memory" ... */
+const char *cg_group_json_path(enum cg_group g);
+
+/* Bit (1u << g) for each group r sets something to apply in. */
+unsigned cg_groups_used(const struct husk_resources *r);
+
+struct cg_write {
+	enum cg_group group;
+	char *file;                 /* "memory.max", or for unified any file name */
+	char *value;                /* as written */
+	const char *json_path;      /* what set it: ".linux.resources.memory.limit" */
+	/*
+	 * When writing this fails with EINVAL, write the next entry first and
+	 * then this one again (v1 memory.limit_in_bytes and
+	 * memory.memsw.limit_in_bytes must stay ordered, whatever the current
+	 * values are).
+	 */
+	bool retry_after_next;
+};
+
+struct cg_plan {
+	struct cg_write *w;
+	size_t n;
+	char **notes;               /* fields that do nothing here, one line each */
+};
+
+/*
+ * The writes for the groups in `groups` (bits of enum cg_group) of r, in
+ * the order they must be made.  Values are checked (range, syntax, the
+ * v1->v2 conversions' domains): an invalid one is an error naming its JSON
+ * path.  `update`: the writes of `husk update` (the same, minus what only
+ * makes sense at creation).
+ */
+int cg2_plan(const struct husk_resources *r, unsigned groups, bool update, struct cg_plan *out,
+	     struct husk_error *err);
+int cg1_plan(const struct husk_resources *r, unsigned groups, bool update, struct cg_plan *out,
+	     struct husk_error *err);
+void cg_plan_free(struct cg_plan *p);
+
+/*
+ * Device rules (CG_DEVICES).  The rules are the config's
+ * linux.resources.devices in order, after runc's implicit defaults are NOT
+ * added: the config says everything (engines send the full list).
+ *
+ * v1: write them to devices.deny / devices.allow of dirfd, in order.
+ * v2: compile them into a BPF_PROG_TYPE_CGROUP_DEVICE program (last
+ * matching rule wins, as in v1) and attach it to dirfd with
+ * BPF_F_ALLOW_MULTI, replacing the one husk attached before (update).
+ * Needs CAP_SYS_ADMIN (root); rootless the caller does not call it.
+ */
+int cg_devices_v1(int dirfd, const struct husk_device_cgroup *rules, size_t n,
+		  struct husk_error *err);
+int cg_devices_v2(int dirfd, const struct husk_device_cgroup *rules, size_t n,
+		  struct husk_error *err);
+
+#endif
