@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "husk/cgroup.h"
 #include "husk/error.h"
@@ -103,5 +104,42 @@ int cg_devices_v1(int dirfd, const struct husk_device_cgroup *rules, size_t n,
 		  struct husk_error *err);
 int cg_devices_v2(int dirfd, const struct husk_device_cgroup *rules, size_t n,
 		  struct husk_error *err);
+
+/*
+ * cgroup.c, for stats.c: the directory where group g's files are for this
+ * cgroup (*v2 says which version's files), or NULL when the container's
+ * cgroup has no such controller; and a hierarchy's directory by its name
+ * in the record ("unified", "cpuacct", "memory" ...).
+ */
+const char *cg_group_dir(const struct cgroup *cg, enum cg_group g, bool *v2);
+const char *cg_hier_dir(const struct cgroup *cg, const char *name);
+
+/*
+ * systemd.c (with dbus.c): transient scopes.  The bus is systemd's own
+ * (as root /run/systemd/private, else the system bus; rootless the user's
+ * manager, $XDG_RUNTIME_DIR/systemd/private or the session bus); when
+ * none answers, an error that says systemd is not running.
+ *
+ * cg_systemd_name(): .linux.cgroupsPath "slice:prefix:name" (empty parts
+ * take defaults: "system.slice" / "user.slice" rootless, prefix "husk",
+ * name the id) -> the slice and the unit "prefix-name.scope" (a name that
+ * already ends in .scope or .slice is kept).  Malformed: an error naming
+ * .linux.cgroupsPath.
+ *
+ * cg_systemd_start(): StartTransientUnit(unit, "replace") with PIDs=[pid],
+ * Slice, Delegate=yes, Description, the limits systemd knows as properties
+ * (MemoryMax, TasksMax, CPUWeight, CPUQuotaPerSecUSec, AllowedCPUs ...)
+ * and every org.systemd.property.<Name> annotation (its value in GVariant
+ * text form: "true", "uint64 1000", "'text'"); waits for the job and
+ * returns the scope's cgroup (its ControlGroup property, a path inside the
+ * hierarchy) in *cgroup.  cg_systemd_stop(): StopUnit, waiting for the
+ * job; a unit that is not loaded any more is 0.
+ */
+int cg_systemd_name(const char *cgroups_path, const char *id, bool rootless, char **slice,
+		    char **unit, struct husk_error *err);
+int cg_systemd_start(const char *slice, const char *unit, pid_t pid, bool rootless,
+		     const struct husk_resources *r, const struct husk_kv *annotations,
+		     size_t n_annotations, char **cgroup, struct husk_error *err);
+int cg_systemd_stop(const char *unit, bool rootless, struct husk_error *err);
 
 #endif
