@@ -57,6 +57,12 @@ struct cgroup_opts {
 };
 
 /*
+ * Whether r asks for any limit a cgroup would hold (device rules aside:
+ * rootless, the user namespace already keeps host devices out).
+ */
+bool cgroup_has_limits(const struct husk_resources *r);
+
+/*
  * Work out where the container's cgroup goes and make it (the systemd
  * manager only checks the path and reaches the bus: its scope is made by
  * cgroup_enter(), when there is a process to put in it).  Nothing is

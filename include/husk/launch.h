@@ -69,6 +69,14 @@ struct launch;
 int launch_prepare(const struct launch_opts *opts, struct launch **out, struct husk_error *err);
 /* Clone the container process; it waits for launch_setup(). */
 int launch_clone(struct launch *l, struct husk_error *err);
+/*
+ * Before launch_clone(): the cgroup2 directory (an open fd, kept by the
+ * caller) to clone the process into (CLONE_INTO_CGROUP), or -1.  Where
+ * the kernel refuses, the process is cloned where husk is and
+ * launch_in_cgroup() says false: the caller then moves it.
+ */
+void launch_set_cgroup(struct launch *l, int cgroup_fd);
+bool launch_in_cgroup(const struct launch *l);
 /* Write the id maps of a new user namespace (nothing otherwise). */
 int launch_idmap(struct launch *l, struct husk_error *err);
 /*

@@ -406,11 +406,10 @@ int spec_parse_process(const char *json, size_t len, const char *name,
  * What this husk reads but does not do (src/spec/unapplied.c).
  *
  * spec_unapplied(): one line for a notice, naming by JSON path each field
- * that is not applied yet (cgroup limits, cgroupsPath, hooks) or means
- * nothing on Linux, grouped so it stays short ("not applied (cgroups and
- * hooks are not implemented yet): .linux.resources.pids.limit,
- * .linux.resources.devices (12 rules), .hooks.prestart[0] (/usr/bin/x)");
- * NULL when everything applies.  Malloc'ed.
+ * that is not applied yet (hooks) or means nothing on Linux, grouped so it
+ * stays short ("not applied (hooks are not implemented yet):
+ * .hooks.prestart[0] (/usr/bin/x)"); NULL when everything applies.
+ * Malloc'ed.
  * spec_exec_unapplied(): the same for the process `husk exec` runs.
  * spec_check_supported(): -EOPNOTSUPP/-EINVAL naming the first field whose
  * effect husk cannot give and a workload would rely on (.linux.intelRdt,

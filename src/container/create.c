@@ -14,12 +14,12 @@
  *   parent (husk)                         child (container process)
  *    prepare    plan, caps, seccomp        -
  *    record     dir, "creating", config    -
- *    cgroup     (issue 12)                 -
+ *    cgroup     make the cgroup            -
  *    exec-fifo  the fifo                   -
  *    clone      clone3 ─────────────────►  close-fds, parent-death, wait-idmap
  *    record-pid pid + start time           (dies with husk until here)
  *    idmap      uid/gid maps               -
- *    limits     (issue 12)                 -
+ *    limits     enter it, limits           -
  *    setup      MAPS_DONE, serve, READY ◄  namespaces ... rootfs-mounts,
  *                 create-runtime point      create-runtime, create-container,
  *                 seccomp listener fds      rootfs-pivot ... seccomp-notify,
@@ -39,7 +39,9 @@
 #include <unistd.h>
 
 #include "container-internal.h"
+#include "husk/cgroup.h"
 #include "husk/fault.h"
+#include "husk/host.h"
 #include "husk/interrupt.h"
 #include "husk/log.h"
 #include "husk/util.h"
@@ -57,6 +59,7 @@ struct create_ctx {
 	int rootfs_fd;
 	int fifo_fd;                /* our read end of the exec fifo, until "created" */
 	struct launch_opts lo;
+	struct cgroup *cg;          /* NULL: the container has no cgroup */
 	struct created *c;          /* root, dir, record, launch: what the caller gets */
 };
 
@@ -171,10 +174,63 @@ static void undo_record(struct create_ctx *x)
 		log_warn("%s", e.msg);
 }
 
-/* Issue 12: create the container's cgroup (so clone3 can place the child in it). */
+/* The cgroup's directories go into the record as soon as they exist. */
+static int record_cgroup(struct create_ctx *x, struct husk_error *err)
+{
+	struct husk_state_file *st = x->c->st;
+
+	if (!cgroup_exists(x->cg))
+		return 0;
+	free(st->cgroup_path);
+	st->cgroup_path = cgroup_path(x->cg) ? xstrdup(cgroup_path(x->cg)) : NULL;
+	free(st->systemd_unit);
+	st->systemd_unit = cgroup_unit(x->cg) ? xstrdup(cgroup_unit(x->cg)) : NULL;
+	for (size_t i = 0; i < st->n_cgroup_dirs; i++) {
+		free(st->cgroup_dirs[i].key);
+		free(st->cgroup_dirs[i].value);
+	}
+	free(st->cgroup_dirs);
+	st->n_cgroup_dirs = cgroup_record_dirs(x->cg, &st->cgroup_dirs);
+	return state_write(&x->c->dir, st, err);
+}
+
+/*
+ * The container's cgroup, made before the clone so that clone3 can put
+ * the child straight into it (CLONE_INTO_CGROUP).  Rootless, a container
+ * that asks for no limit and names no cgroup gets none: no cgroup work on
+ * that path at all.
+ */
 static int do_cgroup(struct create_ctx *x, struct husk_error *err)
 {
-	return 0;
+	const struct husk_linux *lx = x->spec->linux_;
+	const struct husk_resources *res = lx ? lx->resources : NULL;
+	const char *path = lx ? lx->cgroups_path : NULL;
+	struct cgroup_opts o = {
+		.id = x->id,
+		.path = path,
+		.systemd = x->g->systemd_cgroup,
+		.rootless = host_rootless(),
+		.resources = res,
+		.annotations = x->spec->annotations,
+		.n_annotations = x->spec->n_annotations,
+	};
+	int r;
+
+	if (o.rootless && !o.systemd && (!path || !*path) && !cgroup_has_limits(res))
+		return 0;
+	r = cgroup_create(&o, &x->cg, err);
+	if (r == 0)
+		r = record_cgroup(x, err);
+	launch_set_cgroup(x->c->launch, cgroup_clone_fd(x->cg));
+	return r;
+}
+
+static void undo_cgroup(struct create_ctx *x)
+{
+	struct husk_error e = { 0 };
+
+	if (x->cg && cgroup_destroy(x->cg, &e) < 0)
+		log_warn("%s", e.msg);
 }
 
 static int do_exec_fifo(struct create_ctx *x, struct husk_error *err)
@@ -210,10 +266,22 @@ static int do_idmap(struct create_ctx *x, struct husk_error *err)
 	return launch_idmap(x->c->launch, err);
 }
 
-/* Issue 12: cgroup limits, before the child goes on. */
+/*
+ * The container process into every hierarchy clone3 did not already put it
+ * in (systemd: its scope is made now, around it), then the limits: all
+ * before the child is let go on past its id maps.
+ */
 static int do_limits(struct create_ctx *x, struct husk_error *err)
 {
-	return 0;
+	struct launch *l = x->c->launch;
+	int r;
+
+	if (!x->cg)
+		return 0;
+	r = cgroup_enter(x->cg, launch_pid(l), launch_in_cgroup(l), err);
+	if (r == 0 && cgroup_unit(x->cg))
+		r = record_cgroup(x, err);
+	return r;
 }
 
 /*
@@ -274,12 +342,12 @@ struct parent_stage {
 static const struct parent_stage create_stages[] = {
 	{ .name = "prepare", .run = do_prepare, .quiet = true },
 	{ .name = "record", .run = do_record, .undo = undo_record, .quiet = true },
-	{ .name = "cgroup", .run = do_cgroup },
+	{ .name = "cgroup", .run = do_cgroup, .undo = undo_cgroup, .quiet = true },
 	{ .name = "exec-fifo", .run = do_exec_fifo },
 	{ .name = "clone", .run = do_clone, .undo = undo_clone, .quiet = true },
 	{ .name = "record-pid", .run = do_record_pid },
 	{ .name = "idmap", .run = do_idmap },
-	{ .name = "limits", .run = do_limits },
+	{ .name = "limits", .run = do_limits, .quiet = true },
 	{ .name = "setup", .run = do_setup, .quiet = true },
 	{ .name = "console", .run = do_console },
 	{ .name = "created", .run = do_created, .quiet = true },
@@ -318,6 +386,7 @@ static void create_ctx_free(struct create_ctx *x)
 	free(x->rootfs);
 	closep(&x->rootfs_fd);
 	closep(&x->fifo_fd);
+	cgroup_free(x->cg);
 }
 
 static void created_init(struct created *c)
@@ -367,6 +436,8 @@ int create_container(const struct container_globals *g, const char *id,
 		unapplied = r == 0 ? spec_unapplied(x.spec) : NULL;
 		if (c->launch)
 			launch_report_log(launch_report(c->launch), r == 0, unapplied);
+		if (r == 0 && cgroup_notice(x.cg))
+			log_warn("%s", cgroup_notice(x.cg));
 	}
 	create_ctx_free(&x);
 	if (r < 0)

@@ -8,9 +8,9 @@
  *
  *   kill      the recorded process, if it is still the one recorded (pid and
  *             start time, through a pidfd), and every process of its pid
- *             namespace (or, once there are cgroups, of its cgroup); wait
- *             until the init is gone
- *   cgroup    remove the container's cgroup (issue 12 fills this)
+ *             namespace; wait until the init is gone
+ *   cgroup    kill what is left in the container's cgroup, remove it
+ *             (stop its systemd scope)
  *   poststop  the poststop hooks of the pinned config (issue 13 fills this)
  *   directory remove <root>/<id>
  */
@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 
 #include "container-internal.h"
+#include "husk/cgroup.h"
 #include "husk/util.h"
 
 #define TEARDOWN_KILL_TIMEOUT_MS 5000
@@ -56,9 +57,23 @@ static int teardown_kill(const struct husk_state_file *st, struct husk_error *er
 	return 0;
 }
 
-/* Issue 12: remove st->cgroup_path (cgroup.kill first where there is one). */
+/*
+ * The cgroup the record names: whatever is still in it is killed (a
+ * container without its own pid namespace leaves its processes there),
+ * then it is removed; a systemd scope is stopped.
+ */
 static int teardown_cgroup(const struct husk_state_file *st, struct husk_error *err)
 {
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
+	int r;
+
+	if (st->n_cgroup_dirs == 0 && !st->systemd_unit)
+		return 0;
+	r = cgroup_open(st->cgroup_dirs, st->n_cgroup_dirs, st->systemd_unit, &cg, err);
+	if (r == 0)
+		r = cgroup_destroy(cg, err);
+	if (r < 0)
+		return husk_error_prefix(err, "container \"%s\"", st->id);
 	return 0;
 }
 

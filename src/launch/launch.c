@@ -164,7 +164,7 @@ void launch_signals_restore(uint64_t old)
  * (`husk kill` while the container is created) would be discarded by the
  * kernel; blocked, it waits, pending across execve, for husk-init.
  */
-static pid_t clone_child(uint64_t flags, int *pidfd)
+static pid_t clone_child(uint64_t flags, int *pidfd, int cgroup_fd, bool *in_cgroup)
 {
 	struct clone_args args;
 	uint64_t old;
@@ -176,10 +176,26 @@ static pid_t clone_child(uint64_t flags, int *pidfd)
 	/* With CLONE_PARENT the kernel takes the caller's own exit signal
 	 * (SIGCHLD, from our fork) and refuses any other. */
 	args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
+	/* Born in the container's cgroup: no moment where it is husk's. */
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
 	launch_signals_block_all(&old);
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	/* A kernel without CLONE_INTO_CGROUP (5.7), or one that refuses this
+	 * cgroup (a domain-invalid one): clone where we are, the caller
+	 * moves the child before it runs anything. */
+	if (pid < 0 && cgroup_fd >= 0) {
+		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		args.cgroup = 0;
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+		cgroup_fd = -1;
+	}
 	if (pid != 0)
 		launch_signals_restore(old);
+	if (in_cgroup)
+		*in_cgroup = pid > 0 && cgroup_fd >= 0;
 	return pid;
 }
 
@@ -228,7 +244,7 @@ static pid_t clone_in_joined_pid_ns(struct child_ctx *ctx, struct launch_plan *p
 		rep.step = 3;
 		pid = clone_child((plan->join_fd[NS_USER] >= 0 ? plan->new_flags & CLONE_NEWPID
 							       : plan->new_flags) | CLONE_PARENT,
-				  &ignored);
+				  &ignored, -1, NULL);
 		if (pid == 0) {
 			close(sv[0]);
 			interrupt_forget();
@@ -326,7 +342,19 @@ struct launch {
 	launch_point_fn point;      /* launch_setup()'s caller's hook points */
 	void *point_data;
 	char *cmd;                  /* args[0], for launch_wait_exec(): it outlives opts */
+	int cgroup_fd;              /* launch_set_cgroup()'s, not ours; -1 */
+	bool in_cgroup;             /* clone3 put the process there */
 };
+
+void launch_set_cgroup(struct launch *l, int cgroup_fd)
+{
+	l->cgroup_fd = cgroup_fd;
+}
+
+bool launch_in_cgroup(const struct launch *l)
+{
+	return l->in_cgroup;
+}
 
 void launch_free(struct launch *l)
 {
@@ -391,6 +419,7 @@ int launch_prepare(const struct launch_opts *opts, struct launch **out, struct h
 	l->sv[0] = l->sv[1] = -1;
 	for (int t = 0; t < NS_TYPE_COUNT; t++)
 		l->plan.join_fd[t] = -1;
+	l->cgroup_fd = -1;
 	l->ctx = (struct child_ctx){
 		.opts = opts,
 		.spec = opts->spec,
@@ -437,7 +466,8 @@ static pid_t clone_plain(struct launch *l, struct husk_error *err)
 
 	/* Joining a user namespace: the child creates the rest inside it. */
 	pid = clone_child(plan->join_fd[NS_USER] >= 0 ? plan->new_flags & CLONE_NEWPID
-						      : plan->new_flags, &pidfd);
+						      : plan->new_flags, &pidfd, l->cgroup_fd,
+			  &l->in_cgroup);
 	if (pid < 0) {
 		husk_error_set(err, errno, "clone the container process");
 		if (errno == EPERM || errno == ENOSPC)

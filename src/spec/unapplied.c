@@ -10,17 +10,17 @@
  *    that husk cannot give (Intel RDT, network devices, a memory policy,
  *    personality flags): create refuses the config, naming the field;
  *  - spec_unapplied(): fields a config carries routinely that husk does
- *    not apply yet (cgroup limits and cgroupsPath, hooks) or that mean
- *    nothing on Linux (Windows fields, a console size without a
- *    terminal): create and run print one line naming them, and run on.
- *    Engines (podman, containerd) always send device rules and often a
- *    pids limit, so refusing those would make husk useless under them.
+ *    not apply yet (hooks) or that mean nothing on Linux (Windows
+ *    fields, a console size without a terminal): create and run print one
+ *    line naming them, and run on.
+ *
+ * Limits a rootless container cannot have (no delegated cgroup) are the
+ * cgroup manager's to name, in its own one-line notice (cgroup_notice()).
  *
  * tests/unit/test_spec_fields.c walks every JSON path the parser reads and
  * checks that each one is applied somewhere, refused here or named here.
  *
- * The notice stays one line of bounded length whatever the config: arrays
- * are counted, not listed (".linux.resources.devices (312 rules)"), and at
+ * The notice stays one line of bounded length whatever the config: at
  * most a few hooks of a kind are shown by path, each cut short.
  */
 #define _GNU_SOURCE
@@ -38,7 +38,6 @@
 
 struct unapplied {
 	char **items;
-	bool cgroups;               /* some item is a cgroup setting */
 	bool hooks;
 };
 
@@ -57,102 +56,10 @@ static void add(struct unapplied *u, const char *fmt, ...)
 	strv_consume(&u->items, s);
 }
 
-/* "N rule" / "N rules" */
-static const char *plural(size_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
-static void add_count(struct unapplied *u, const char *path, size_t n, const char *one,
-		      const char *many)
-{
-	if (n > 0)
-		add(u, "%s (%zu %s)", path, n, plural(n, one, many));
-}
-
 static void add_if(struct unapplied *u, bool cond, const char *path)
 {
 	if (cond)
 		add(u, "%s", path);
-}
-
-/*
- * A zero memory limit, cpu share, quota, period or block I/O weight means
- * "not set" (src/spec/resources.c): there is nothing to apply, so nothing
- * to name.
- */
-static void memory_items(struct unapplied *u, const struct husk_memory *m)
-{
-	if (!m)
-		return;
-	add_if(u, m->limit.set && m->limit.value != 0, ".linux.resources.memory.limit");
-	add_if(u, m->reservation.set && m->reservation.value != 0,
-	       ".linux.resources.memory.reservation");
-	add_if(u, m->swap.set && m->swap.value != 0, ".linux.resources.memory.swap");
-	add_if(u, m->kernel.set, ".linux.resources.memory.kernel");
-	add_if(u, m->kernel_tcp.set, ".linux.resources.memory.kernelTCP");
-	add_if(u, m->swappiness.set, ".linux.resources.memory.swappiness");
-	add_if(u, m->disable_oom_killer.set, ".linux.resources.memory.disableOOMKiller");
-	add_if(u, m->use_hierarchy.set, ".linux.resources.memory.useHierarchy");
-	add_if(u, m->check_before_update.set, ".linux.resources.memory.checkBeforeUpdate");
-}
-
-static void cpu_items(struct unapplied *u, const struct husk_cpu *c)
-{
-	if (!c)
-		return;
-	add_if(u, c->shares.set && c->shares.value != 0, ".linux.resources.cpu.shares");
-	add_if(u, c->quota.set && c->quota.value != 0, ".linux.resources.cpu.quota");
-	add_if(u, c->burst.set, ".linux.resources.cpu.burst");
-	add_if(u, c->period.set && c->period.value != 0, ".linux.resources.cpu.period");
-	add_if(u, c->realtime_runtime.set, ".linux.resources.cpu.realtimeRuntime");
-	add_if(u, c->realtime_period.set && c->realtime_period.value != 0,
-	       ".linux.resources.cpu.realtimePeriod");
-	add_if(u, c->cpus, ".linux.resources.cpu.cpus");
-	add_if(u, c->mems, ".linux.resources.cpu.mems");
-	add_if(u, c->idle.set, ".linux.resources.cpu.idle");
-}
-
-static void block_io_items(struct unapplied *u, const struct husk_block_io *b)
-{
-	static const char *const throttle[4] = {
-		[THROTTLE_READ_BPS] = ".linux.resources.blockIO.throttleReadBpsDevice",
-		[THROTTLE_WRITE_BPS] = ".linux.resources.blockIO.throttleWriteBpsDevice",
-		[THROTTLE_READ_IOPS] = ".linux.resources.blockIO.throttleReadIOPSDevice",
-		[THROTTLE_WRITE_IOPS] = ".linux.resources.blockIO.throttleWriteIOPSDevice",
-	};
-
-	if (!b)
-		return;
-	add_if(u, b->weight.set && b->weight.value != 0, ".linux.resources.blockIO.weight");
-	add_if(u, b->leaf_weight.set && b->leaf_weight.value != 0, ".linux.resources.blockIO.leafWeight");
-	add_count(u, ".linux.resources.blockIO.weightDevice", b->n_weight_device, "device",
-		  "devices");
-	for (int k = 0; k < 4; k++)
-		add_count(u, throttle[k], b->n_throttle[k], "device", "devices");
-}
-
-static void cgroup_items(struct unapplied *u, const struct husk_linux *lx)
-{
-	const struct husk_resources *r = lx->resources;
-	size_t before = strv_length(u->items);
-
-	if (r) {
-		memory_items(u, r->memory);
-		cpu_items(u, r->cpu);
-		add_if(u, r->pids_limit.set, ".linux.resources.pids.limit");
-		block_io_items(u, r->block_io);
-		add_count(u, ".linux.resources.hugepageLimits", r->n_hugepage_limits, "limit",
-			  "limits");
-		add_if(u, r->net_class_id.set, ".linux.resources.network.classID");
-		add_count(u, ".linux.resources.network.priorities", r->n_net_priorities,
-			  "interface", "interfaces");
-		add_count(u, ".linux.resources.rdma", r->n_rdma, "device", "devices");
-		add_count(u, ".linux.resources.unified", r->n_unified, "file", "files");
-		add_count(u, ".linux.resources.devices", r->n_devices, "rule", "rules");
-	}
-	add_if(u, lx->cgroups_path, ".linux.cgroupsPath");
-	u->cgroups = strv_length(u->items) > before;
 }
 
 /* ".hooks.prestart[0] (/usr/bin/foo)", or ".hooks.prestart (7 hooks)" past HOOKS_SHOWN. */
@@ -191,7 +98,7 @@ static void process_items(struct unapplied *u, const struct husk_process *p)
 	add_if(u, p->command_line, ".process.commandLine (Windows only)");
 }
 
-/* "not applied (cgroups and hooks are not implemented yet): a, b, c" */
+/* "not applied (hooks are not implemented yet): a, b, c" */
 static char *unapplied_line(struct unapplied *u)
 {
 	_cleanup_free_ char *items = NULL;
@@ -199,11 +106,7 @@ static char *unapplied_line(struct unapplied *u)
 
 	if (!u->items)
 		return NULL;
-	if (u->cgroups && u->hooks)
-		why = " (cgroups and hooks are not implemented yet)";
-	else if (u->cgroups)
-		why = " (cgroups are not implemented yet)";
-	else if (u->hooks)
+	if (u->hooks)
 		why = " (hooks are not implemented yet)";
 	else
 		why = "";
@@ -218,8 +121,6 @@ char *spec_unapplied(const struct husk_spec *spec)
 	struct unapplied u = { 0 };
 
 	process_items(&u, spec->process);
-	if (spec->linux_)
-		cgroup_items(&u, spec->linux_);
 	hook_items(&u, &spec->hooks);
 	return unapplied_line(&u);
 }

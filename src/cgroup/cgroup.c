@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The cgroup manager (husk/cgroup.h): where a container's cgroup goes,
+ * making it, entering it, its limits and the record.  Freezing, signalling,
+ * listing and removal are in control.c.
+ *
+ * A container's cgroup is a list of hierarchies, each one directory:
+ * "unified" (the cgroup2 directory, on v2 and hybrid hosts) and, on v1 and
+ * hybrid hosts, one per v1 controller.  Each limit group (cg_group) is
+ * written where its controller is: in the cgroup2 directory when the
+ * cgroup2 hierarchy holds that controller, else in the v1 hierarchy of that
+ * name.  The same code therefore serves v2, v1 and hybrid hosts; systemd
+ * adds a scope around the same directories (systemd.c).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup-impl.h"
+#include "husk/host.h"
+#include "husk/util.h"
+
+/* ---- paths --------------------------------------------------------------------- */
+
+/*
+ * .linux.cgroupsPath, checked: every component a plain name (no "." or
+ * "..", nothing a cgroup directory cannot be named), so the result stays
+ * below the hierarchy root whatever it is joined to.  Returns it without
+ * repeated or trailing slashes; *absolute says whether it began with '/'.
+ */
+static int path_check(const char *in, char **out, bool *absolute, struct husk_error *err)
+{
+	_cleanup_free_ char *copy = xstrdup(in), *norm = xstrdup("");
+	char *c, *save = NULL;
+
+	*absolute = in[0] == '/';
+	for (c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		char *next;
+
+		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
+			return husk_error_setq(err, EINVAL, "config.json: .linux.cgroupsPath: \"%s\" "
+					       "has a \"%s\" component: the container's cgroup "
+					       "must stay below the cgroup root", in, c);
+		if (strlen(c) > NAME_MAX)
+			return husk_error_setq(err, ENAMETOOLONG, "config.json: .linux.cgroupsPath: "
+					       "a component of \"%.60s...\" is longer than %d bytes",
+					       in, NAME_MAX);
+		next = xasprintf("%s/%s", norm, c);
+		free(norm);
+		norm = next;
+	}
+	if (!*norm)
+		return husk_error_setq(err, EINVAL, "config.json: .linux.cgroupsPath: \"%s\" names "
+				       "the cgroup root itself; give the container a cgroup of its "
+				       "own (or leave cgroupsPath out)", in);
+	*out = TAKE_PTR(norm);
+	return 0;
+}
+
+/* dir's parent path ("/a/b" -> "/a", "/a" -> "/"). */
+static char *path_parent(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+
+	return slash && slash != p ? xstrndup(p, (size_t)(slash - p)) : xstrdup("/");
+}
+
+/* base + rel ("/" + "/x" -> "/x", "/a" + "/x" -> "/a/x"). */
+static char *path_join(const char *base, const char *rel)
+{
+	return strcmp(base, "/") == 0 ? xstrdup(rel) : xasprintf("%s%s", base, rel);
+}
+
+/*
+ * Where relative paths start in the cgroup2 hierarchy: husk's own cgroup,
+ * or its parent when it is not the root: husk itself is a process in it,
+ * and a cgroup with processes cannot hand controllers to children (the
+ * "no internal processes" rule), so the container becomes its sibling.
+ */
+static char *v2_base(const struct host_cgroup *h)
+{
+	if (!h->own_path || strcmp(h->own_path, "/") == 0)
+		return xstrdup("/");
+	return path_parent(h->own_path);
+}
+
+/* ---- the object --------------------------------------------------------------------- */
+
+void cg_add_hier(struct cgroup *cg, const char *name, char *dir)
+{
+	cg->h = xrealloc(cg->h, (cg->n + 1) * sizeof(*cg->h));
+	cg->h[cg->n++] = (struct cg_hier){ .name = xstrdup(name), .dir = dir, .fd = -1 };
+}
+
+struct cg_hier *cg_find(const struct cgroup *cg, const char *name)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (strcmp(cg->h[i].name, name) == 0)
+			return &cg->h[i];
+	return NULL;
+}
+
+void cgroup_free(struct cgroup *cg)
+{
+	if (!cg)
+		return;
+	for (size_t i = 0; i < cg->n; i++) {
+		free(cg->h[i].name);
+		free(cg->h[i].dir);
+		closep(&cg->h[i].fd);
+		free(cg->h[i].controllers);
+	}
+	free(cg->h);
+	free(cg->id);
+	free(cg->path);
+	free(cg->unit);
+	free(cg->slice);
+	free(cg->notice);
+	free(cg);
+}
+
+bool cgroup_has_limits(const struct husk_resources *r)
+{
+	return r && (cg_groups_used(r) & ~(1u << CG_DEVICES)) != 0;
+}
+
+bool cgroup_exists(const struct cgroup *cg)
+{
+	return cg && (cg->n > 0 || cg->unit);
+}
+
+const char *cgroup_notice(const struct cgroup *cg)
+{
+	return cg ? cg->notice : NULL;
+}
+
+const char *cgroup_path(const struct cgroup *cg)
+{
+	return cg && cg->n > 0 ? cg->path : NULL;
+}
+
+const char *cgroup_unit(const struct cgroup *cg)
+{
+	return cg ? cg->unit : NULL;
+}
+
+size_t cgroup_record_dirs(const struct cgroup *cg, struct husk_kv **dirs)
+{
+	struct husk_kv *kv = cg->n ? xcalloc(cg->n, sizeof(*kv)) : NULL;
+
+	for (size_t i = 0; i < cg->n; i++)
+		kv[i] = (struct husk_kv){ .key = xstrdup(cg->h[i].name),
+					  .value = xstrdup(cg->h[i].dir) };
+	*dirs = kv;
+	return cg->n;
+}
+
+const char *cg_hier_dir(const struct cgroup *cg, const char *name)
+{
+	const struct cg_hier *h = cg_find(cg, name);
+
+	return h ? h->dir : NULL;
+}
+
+/* The controllers the cgroup2 directory of h has (its cgroup.controllers), cached. */
+bool cg_v2_has(struct cg_hier *h, const char *controller)
+{
+	const char *p;
+	size_t len = strlen(controller);
+
+	if (!h->controllers) {
+		_cleanup_free_ char *file = xasprintf("%s/cgroup.controllers", h->dir);
+
+		if (read_file_at(AT_FDCWD, file, 4096, &h->controllers, NULL, NULL) < 0)
+			h->controllers = xstrdup("");
+	}
+	for (p = h->controllers; (p = strstr(p, controller)); p += len)
+		if ((p == h->controllers || p[-1] == ' ') &&
+		    (p[len] == '\0' || p[len] == ' ' || p[len] == '\n'))
+			return true;
+	return false;
+}
+
+const char *cg_group_dir(const struct cgroup *cg, enum cg_group g, bool *v2)
+{
+	struct cg_hier *u = cg_find(cg, "unified");
+	const char *v2name = cg_group_v2_name(g);
+	const char *v1dir;
+
+	if (u && (g == CG_UNIFIED || (v2name && cg_v2_has(u, v2name)))) {
+		*v2 = true;
+		return u->dir;
+	}
+	v1dir = g == CG_UNIFIED ? NULL : cg_hier_dir(cg, cg_group_v1_name(g));
+	*v2 = false;
+	if (v1dir)
+		return v1dir;
+	/* Pure v2: the group's controller is missing, but its directory is the one. */
+	if (u && !cg_find(cg, "memory") && !cg_find(cg, "pids") && !cg_find(cg, "cpu")) {
+		*v2 = true;
+		return u->dir;
+	}
+	return NULL;
+}
+
+/* An open directory fd of h (O_RDONLY|O_DIRECTORY), opened once. */
+int cg_hier_fd(struct cg_hier *h, struct husk_error *err)
+{
+	if (h->fd < 0) {
+		h->fd = open(h->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (h->fd < 0)
+			return husk_error_set(err, errno, "open the cgroup %s", h->dir);
+	}
+	return h->fd;
+}
+
+/* ---- making the directories ---------------------------------------------------------- */
+
+/*
+ * mkdir -p below the hierarchy's mount, one component at a time; the
+ * components we made are remembered (the leaf first to go when undone).
+ * A cgroup that exists already is an error for the leaf (two containers
+ * must not share one) unless it is empty (a crashed create left it).
+ */
+static int make_dir(const char *mount, const char *path, bool *made, struct husk_error *err)
+{
+	_cleanup_free_ char *copy = xstrdup(path), *dir = xstrdup(mount);
+	char *c, *save = NULL;
+
+	*made = false;
+	for (c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		char *next = xasprintf("%s/%s", dir, c);
+
+		free(dir);
+		dir = next;
+		if (mkdir(dir, 0755) == 0) {
+			*made = true;
+			continue;
+		}
+		if (errno != EEXIST)
+			return husk_error_set(err, errno, "make the container's cgroup: mkdir %s", dir);
+		*made = false;
+	}
+	return 0;
+}
+
+/*
+ * The cpuset of a new v1 cgroup starts empty, and a process cannot enter
+ * an empty cpuset: copy cpuset.cpus and cpuset.mems from the parent
+ * (itself filled first, up to the hierarchy's root).
+ */
+int cg_cpuset_inherit(const char *mount, const char *dir, struct husk_error *err)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	_cleanup_free_ char *parent = path_parent(dir);
+
+	if (strcmp(dir, mount) == 0 || strlen(dir) <= strlen(mount))
+		return 0;
+	for (size_t i = 0; i < 2; i++) {
+		_cleanup_free_ char *file = xasprintf("%s/%s", dir, files[i]);
+		_cleanup_free_ char *from = xasprintf("%s/%s", parent, files[i]);
+		_cleanup_free_ char *mine = NULL, *val = NULL;
+		int r;
+
+		if (read_file_at(AT_FDCWD, file, 4096, &mine, NULL, NULL) == 0 && mine[0] &&
+		    mine[0] != '\n')
+			continue;
+		r = cg_cpuset_inherit(mount, parent, err);
+		if (r == 0)
+			r = read_file_at(AT_FDCWD, from, 4096, &val, NULL, err);
+		if (r == 0)
+			r = write_string_at(AT_FDCWD, file, val, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Controllers for the children of every cgroup2 directory from the base
+ * down to the container's parent: all that the parent has ("+a +b"), one
+ * at a time so one a cgroup refuses (EBUSY: it has processes; ENOENT:
+ * not delegated) does not stop the others.  Which groups then have their
+ * controller in the container's cgroup is what cg_v2_has() reads later.
+ */
+static void v2_enable(const char *mount, const char *base, const char *path)
+{
+	_cleanup_free_ char *dir = path_join(mount, strcmp(base, "/") == 0 ? "" : base);
+	_cleanup_free_ char *rest = xstrdup(path + (strcmp(base, "/") == 0 ? 0 : strlen(base)));
+	char *c, *save = NULL;
+
+	for (c = strtok_r(rest, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		_cleanup_free_ char *ctrls = NULL, *f = xasprintf("%s/cgroup.controllers", dir);
+		_cleanup_free_ char *sub = xasprintf("%s/cgroup.subtree_control", dir);
+		char *k, *s2 = NULL, *next;
+
+		if (read_file_at(AT_FDCWD, f, 4096, &ctrls, NULL, NULL) == 0)
+			for (k = strtok_r(ctrls, " \n", &s2); k; k = strtok_r(NULL, " \n", &s2)) {
+				_cleanup_free_ char *plus = xasprintf("+%s", k);
+
+				(void)write_string_at(AT_FDCWD, sub, plus, NULL);
+			}
+		next = xasprintf("%s/%s", dir, c);
+		free(dir);
+		dir = next;
+	}
+}
+
+/* Remove what make_dirs() made, leaf only (intermediates may be shared). */
+void cg_rmdirs(struct cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].made)
+			(void)rmdir(cg->h[i].dir);
+}
+
+/* Why a rootless container has no cgroup, and which of its limits that drops. */
+static void rootless_notice(struct cgroup *cg, unsigned used, const char *why)
+{
+	_cleanup_strv_ char **names = NULL;
+	_cleanup_free_ char *list = NULL;
+
+	for (int g = 0; g < CG_GROUP_COUNT; g++)
+		if (used & (1u << g))
+			strv_push(&names, g == CG_UNIFIED ? "unified" : cg_group_v1_name(g));
+	if (!names)
+		return;
+	list = strv_join(names, ", ");
+	free(cg->notice);
+	cg->notice = xasprintf("%s: %s (not applied)", list, why);
+}
+
+/*
+ * The directories of every hierarchy the host has: cgroup2 (v2, hybrid)
+ * and each v1 controller (v1, hybrid).  Rootless, only cgroup2, and only
+ * where the base is ours to write (delegated); otherwise no cgroup.
+ */
+static int make_dirs(struct cgroup *cg, const char *path, bool absolute, struct husk_error *err)
+{
+	const struct host_cgroup *h = host_cgroup();
+	int r;
+
+	if (h->v2_mount) {
+		_cleanup_free_ char *base = absolute ? xstrdup("/") : v2_base(h);
+		_cleanup_free_ char *full = path_join(base, path);
+		bool made;
+
+		r = make_dir(h->v2_mount, full, &made, err);
+		if (r < 0 && cg->rootless)
+			goto rootless;
+		if (r < 0)
+			return r;
+		cg_add_hier(cg, "unified", path_join(h->v2_mount, full));
+		cg->h[cg->n - 1].made = made;
+		free(cg->path);
+		cg->path = TAKE_PTR(full);
+		v2_enable(h->v2_mount, base, cg->path);
+	}
+	if (cg->rootless)
+		return 0;
+	for (size_t i = 0; i < h->n_v1; i++) {
+		const struct host_cgroup_v1 *c = &h->v1[i];
+		_cleanup_free_ char *full = path_join(absolute ? "/" : c->own_path, path);
+		char *dir;
+		bool made;
+
+		if (cg_find(cg, c->name))
+			continue;
+		r = make_dir(c->mount, full, &made, err);
+		if (r < 0)
+			return r;
+		dir = path_join(c->mount, full);
+		cg_add_hier(cg, c->name, dir);
+		cg->h[cg->n - 1].made = made;
+		if (strcmp(c->name, "cpuset") == 0 && (r = cg_cpuset_inherit(c->mount, dir, err)) < 0)
+			return r;
+		if (!cg->path)
+			cg->path = TAKE_PTR(full);
+	}
+	return 0;
+
+rootless:
+	husk_error_clear(err);
+	return 1;
+}
+
+int cgroup_create(const struct cgroup_opts *o, struct cgroup **out, struct husk_error *err)
+{
+	_cleanup_cgroup_ struct cgroup *cg = xcalloc(1, sizeof(*cg));
+	_cleanup_free_ char *path = NULL;
+	const struct host_cgroup *h = host_cgroup();
+	unsigned used = o->resources ? cg_groups_used(o->resources) : 0;
+	bool absolute = false;
+	int r;
+
+	cg->id = xstrdup(o->id);
+	cg->rootless = o->rootless;
+	cg->opts = *o;
+	if (o->systemd) {
+		r = cg_systemd_prepare(cg, o, err);
+		if (r == 0)
+			*out = TAKE_PTR(cg);
+		return r;
+	}
+	if (o->path && *o->path) {
+		r = path_check(o->path, &path, &absolute, err);
+		if (r < 0)
+			return r;
+	} else {
+		path = xasprintf("/husk-%s", o->id);
+	}
+	if (h->layout == HOST_CGROUP_NONE) {
+		if (!o->rootless && used)
+			return husk_error_setq(err, ENOENT, "config.json: .linux.resources: this host "
+					       "has no cgroup filesystem at /sys/fs/cgroup, so no limit "
+					       "can be applied (mount cgroup2 there, or drop the limits)");
+		rootless_notice(cg, used, "this host has no cgroup filesystem");
+		*out = TAKE_PTR(cg);
+		return 0;
+	}
+	if (o->rootless && !h->v2_mount) {
+		_cleanup_free_ char *why = xasprintf("cgroup v1 has no delegation to uid %u",
+						     (unsigned)host_outer_euid());
+
+		rootless_notice(cg, used, why);
+		*out = TAKE_PTR(cg);
+		return 0;
+	}
+	r = make_dirs(cg, path, absolute, err);
+	if (r < 0) {
+		cg_rmdirs(cg);
+		return r;
+	}
+	if (r > 0) {
+		_cleanup_free_ char *base = absolute ? xstrdup("/") : v2_base(h);
+		_cleanup_free_ char *why = xasprintf("the cgroup %s%s is not delegated to uid %u",
+						     h->v2_mount, strcmp(base, "/") ? base : "",
+						     (unsigned)host_outer_euid());
+
+		rootless_notice(cg, used, why);
+	}
+	*out = TAKE_PTR(cg);
+	return 0;
+}
+
+int cgroup_clone_fd(const struct cgroup *cg)
+{
+	struct cg_hier *u = cg ? cg_find(cg, "unified") : NULL;
+
+	if (!u)
+		return -1;
+	return cg_hier_fd(u, NULL);
+}
+
+/* ---- entering ---------------------------------------------------------------------- */
+
+/* Write pid to dir/cgroup.procs. */
+int cg_attach_dir(const char *dir, pid_t pid, struct husk_error *err)
+{
+	_cleanup_free_ char *file = xasprintf("%s/cgroup.procs", dir);
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	return write_string_at(AT_FDCWD, file, buf, err);
+}
+
+int cgroup_enter(struct cgroup *cg, pid_t pid, bool placed, struct husk_error *err)
+{
+	int r;
+
+	if (cg->opts.systemd) {
+		r = cg_systemd_enter(cg, pid, err);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < cg->n; i++) {
+		if (placed && strcmp(cg->h[i].name, "unified") == 0)
+			continue;
+		r = cg_attach_dir(cg->h[i].dir, pid, err);
+		if (r < 0)
+			return husk_error_prefix(err, "put the container process %d in its cgroup",
+						 (int)pid);
+	}
+	if (!cg->opts.resources)
+		return 0;
+	return cg_apply(cg, cg->opts.resources, false, err);
+}
+
+int cgroup_enter_exec(struct cgroup *cg, pid_t pid, const char *sub, struct husk_error *err)
+{
+	_cleanup_free_ char *rel = NULL;
+	bool absolute;
+	int r;
+
+	if (sub && *sub) {
+		r = path_check(sub, &rel, &absolute, err);
+		if (r < 0)
+			return husk_error_prefix(err, "--cgroup");
+	}
+	for (size_t i = 0; i < cg->n; i++) {
+		_cleanup_free_ char *dir = rel ? xasprintf("%s%s", cg->h[i].dir, rel)
+					       : xstrdup(cg->h[i].dir);
+
+		if (rel && mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return husk_error_set(err, errno, "--cgroup: mkdir %s", dir);
+		r = cg_attach_dir(dir, pid, err);
+		if (r < 0)
+			return husk_error_prefix(err, "put the exec'd process %d in the container's "
+						 "cgroup", (int)pid);
+	}
+	return 0;
+}
+
+int cgroup_update(struct cgroup *cg, const struct husk_resources *r, struct husk_error *err)
+{
+	if (!cgroup_exists(cg))
+		return husk_error_setq(err, ENOENT, "container \"%s\" has no cgroup (rootless "
+				       "without a delegated cgroup), so its limits cannot change",
+				       cg->id ? cg->id : "?");
+	return cg_apply(cg, r, true, err);
+}
