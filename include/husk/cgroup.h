@@ -63,6 +63,14 @@ struct cgroup_opts {
 bool cgroup_has_limits(const struct husk_resources *r);
 
 /*
+ * Why this invocation of husk would not apply a config's limits (rootless
+ * without a delegated cgroup: "cgroup v1 has no delegation to uid 1000"),
+ * or NULL when it would (as root a limit that cannot be applied is an
+ * error instead).  For `husk audit`.  Malloc'ed.
+ */
+char *cgroup_limits_unavailable(bool systemd);
+
+/*
  * Work out where the container's cgroup goes and make it (the systemd
  * manager only checks the path and reaches the bus: its scope is made by
  * cgroup_enter(), when there is a process to put in it).  Nothing is

@@ -130,6 +130,28 @@ bool cgroup_has_limits(const struct husk_resources *r)
 	return r && (cg_groups_used(r) & ~(1u << CG_DEVICES)) != 0;
 }
 
+char *cgroup_limits_unavailable(bool systemd)
+{
+	const struct host_cgroup *h = host_cgroup();
+	_cleanup_free_ char *base = NULL, *dir = NULL, *procs = NULL;
+
+	if (!host_rootless() || systemd)
+		return NULL;
+	if (h->layout == HOST_CGROUP_NONE)
+		return xstrdup("this host has no cgroup filesystem");
+	if (h->layout != HOST_CGROUP_V2)
+		return xasprintf("cgroup v1 has no delegation to uid %u",
+				 (unsigned)host_outer_euid());
+	base = v2_base(h);
+	dir = path_join(h->v2_mount, strcmp(base, "/") ? base : "");
+	procs = xasprintf("%s/cgroup.procs", dir);
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0 ||
+	    faccessat(AT_FDCWD, procs, W_OK, AT_EACCESS) < 0)
+		return xasprintf("the cgroup %s is not delegated to uid %u", dir,
+				 (unsigned)host_outer_euid());
+	return NULL;
+}
+
 bool cgroup_exists(const struct cgroup *cg)
 {
 	return cg && (cg->n > 0 || cg->unit);
