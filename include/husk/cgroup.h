@@ -96,11 +96,15 @@ int cgroup_clone_fd(const struct cgroup *cg);
 int cgroup_enter(struct cgroup *cg, pid_t pid, bool placed, struct husk_error *err);
 
 /*
- * Put an exec'd process into the container's cgroup, or into `sub`, a
- * cgroup below it (`husk exec --cgroup`; v1 "controller:path" pairs are
- * not supported, a plain relative path applies to every hierarchy).
+ * For `husk exec`: the cgroup.procs file of each hierarchy of the
+ * container's cgroup, or of `sub`, a cgroup below it (`--cgroup`, made
+ * when missing; a relative path, the same in every hierarchy), open for
+ * writing.  The exec helper writes "0" to each (moving itself) before it
+ * joins the container, so that the process it clones is born there.
+ * *fds is malloc'ed; the caller closes them.
  */
-int cgroup_enter_exec(struct cgroup *cg, pid_t pid, const char *sub, struct husk_error *err);
+int cgroup_procs_fds(struct cgroup *cg, const char *sub, int **fds, size_t *n,
+		     struct husk_error *err);
 
 /*
  * Apply resources (`husk update`), with checkBeforeUpdate honoured.  Only

@@ -88,6 +88,7 @@ struct container_exec_opts {
 	const char *pid_file;
 	const char *console_socket;
 	int preserve_fds;
+	const char *cgroup;         /* --cgroup: a sub-cgroup of the container's to run in */
 	char **cmd;                 /* the command and its args (not with process) */
 };
 

@@ -150,6 +150,9 @@ struct launch_exec_opts {
 	pid_t init_pid;             /* the container's init, in our pid namespace */
 	int init_pidfd;
 	int preserve_fds;           /* fds 3 .. 3+n-1 are passed to the process */
+	/* cgroup.procs of the container's cgroups, open for writing (cgroup_procs_fds()) */
+	const int *cgroup_fds;
+	size_t n_cgroup_fds;
 };
 
 int launch_exec(const struct launch_exec_opts *opts, struct launch_result *res,

@@ -514,12 +514,15 @@ int cgroup_enter(struct cgroup *cg, pid_t pid, bool placed, struct husk_error *e
 	return cg_apply(cg, cg->opts.resources, false, err);
 }
 
-int cgroup_enter_exec(struct cgroup *cg, pid_t pid, const char *sub, struct husk_error *err)
+int cgroup_procs_fds(struct cgroup *cg, const char *sub, int **fds, size_t *n,
+		     struct husk_error *err)
 {
 	_cleanup_free_ char *rel = NULL;
 	bool absolute;
 	int r;
 
+	*fds = NULL;
+	*n = 0;
 	if (sub && *sub) {
 		r = path_check(sub, &rel, &absolute, err);
 		if (r < 0)
@@ -528,13 +531,28 @@ int cgroup_enter_exec(struct cgroup *cg, pid_t pid, const char *sub, struct husk
 	for (size_t i = 0; i < cg->n; i++) {
 		_cleanup_free_ char *dir = rel ? xasprintf("%s%s", cg->h[i].dir, rel)
 					       : xstrdup(cg->h[i].dir);
+		_cleanup_free_ char *file = xasprintf("%s/cgroup.procs", dir);
+		int fd = -1;
 
 		if (rel && mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return husk_error_set(err, errno, "--cgroup: mkdir %s", dir);
-		r = cg_attach_dir(dir, pid, err);
-		if (r < 0)
-			return husk_error_prefix(err, "put the exec'd process %d in the container's "
-						 "cgroup", (int)pid);
+			r = husk_error_set(err, errno, "--cgroup %s: mkdir %s", sub, dir);
+		else if (rel && strcmp(cg->h[i].name, "cpuset") == 0 &&
+			 (r = cg_cpuset_inherit(cg->h[i].dir, dir, err)) < 0)
+			;
+		else if ((fd = open(file, O_WRONLY | O_CLOEXEC)) < 0)
+			r = husk_error_set(err, errno, "open %s, to put the exec'd process in the "
+					   "container's cgroup", file);
+		else
+			r = 0;
+		if (r < 0) {
+			while (*n > 0)
+				close((*fds)[--*n]);
+			free(*fds);
+			*fds = NULL;
+			return r;
+		}
+		*fds = xrealloc(*fds, (*n + 1) * sizeof(**fds));
+		(*fds)[(*n)++] = fd;
 	}
 	return 0;
 }

@@ -84,6 +84,8 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv, struct husk_err
 		OPT_S("pid-file", NULL, &o.pid_file, "FILE", "write the process id to FILE"),
 		OPT_I("preserve-fds", NULL, &o.preserve_fds, "N",
 		      "pass fds 3 .. 3+N-1 on to the process"),
+		OPT_S("cgroup", NULL, &o.cgroup, "PATH",
+		      "run in this cgroup below the container's (made when missing)"),
 		OPT_B("tty", "t", &o.tty, "allocate a terminal (not supported yet)"),
 		OPT_S("console-socket", NULL, &o.console_socket, "PATH",
 		      "AF_UNIX socket for the terminal (not supported yet)"),

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "container-internal.h"
+#include "husk/cgroup.h"
 #include "husk/interrupt.h"
 #include "husk/log.h"
 #include "husk/util.h"
@@ -83,7 +84,29 @@ struct exec_target {
 	int pidfd;
 	pid_t pid;
 	char *bundle;
+	int *cgroup_fds;            /* cgroup_procs_fds(): the container's cgroup.procs files */
+	size_t n_cgroup_fds;
 };
+
+/* The container's cgroup (from its record), for the exec'd process to join. */
+static int exec_cgroup(const struct husk_state_file *st, const char *sub, struct exec_target *t,
+		       struct husk_error *err)
+{
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
+	int r;
+
+	if (st->n_cgroup_dirs == 0) {
+		if (sub && *sub)
+			return husk_error_setq(err, ENOENT, "--cgroup %s: container \"%s\" has no "
+					       "cgroup (rootless without a delegated cgroup)", sub,
+					       st->id);
+		return 0;
+	}
+	r = cgroup_open(st->cgroup_dirs, st->n_cgroup_dirs, st->systemd_unit, &cg, err);
+	if (r == 0)
+		r = cgroup_procs_fds(cg, sub, &t->cgroup_fds, &t->n_cgroup_fds, err);
+	return r;
+}
 
 static int exec_target_open(const struct container_globals *g, const char *id,
 			    const struct container_exec_opts *o, struct exec_target *t,
@@ -98,6 +121,8 @@ static int exec_target_open(const struct container_globals *g, const char *id,
 	r = exec_check_status(&c, id, err);
 	if (r == 0)
 		r = exec_spec(o, &c, &t->spec, err);
+	if (r == 0)
+		r = exec_cgroup(c.st, o->cgroup, t, err);
 	if (r == 0)
 		r = t->pidfd = container_pidfd(c.st, err);
 	if (r >= 0) {
@@ -114,6 +139,9 @@ static void exec_target_close(struct exec_target *t)
 	spec_free(t->spec);
 	closep(&t->pidfd);
 	free(t->bundle);
+	for (size_t i = 0; i < t->n_cgroup_fds; i++)
+		close(t->cgroup_fds[i]);
+	free(t->cgroup_fds);
 }
 
 /* The command could not run: say why, reap it, and exit as it did (127/126). */
@@ -139,6 +167,8 @@ static int exec_start(const char *id, const struct container_exec_opts *o,
 		.init_pid = t->pid,
 		.init_pidfd = t->pidfd,
 		.preserve_fds = o->preserve_fds,
+		.cgroup_fds = t->cgroup_fds,
+		.n_cgroup_fds = t->n_cgroup_fds,
 	};
 	int r;
 

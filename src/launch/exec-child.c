@@ -68,6 +68,26 @@ static int stage_dumpable(struct exec_proc *ep, struct husk_error *err)
 }
 
 /*
+ * Into the container's cgroups, while still husk's own code in the host's
+ * view: writing 0 to a cgroup.procs moves the writer, so the process
+ * cloned later is born there, limits and all.
+ */
+static int stage_cgroup(struct exec_proc *ep, struct husk_error *err)
+{
+	const struct launch_exec_opts *o = ep->ctx->opts;
+
+	for (size_t i = 0; i < o->n_cgroup_fds; i++) {
+		int r = write_all(o->cgroup_fds[i], "0", 1);
+
+		close(o->cgroup_fds[i]);
+		if (r < 0)
+			return husk_error_set(err, -r, "join the container's cgroup (write "
+					      "cgroup.procs)");
+	}
+	return 0;
+}
+
+/*
  * Keep stdio, the caller's fds 3 .. 3+n-1 and our two fds; close the rest.
  * In the preserved range an fd with FD_CLOEXEC set cannot be the caller's
  * (it would not have survived the exec into husk): it is one husk opened
@@ -244,6 +264,7 @@ struct exec_stage {
  */
 static const struct exec_stage join_stages[] = {
 	{ .name = "dumpable", .fn = stage_dumpable },
+	{ .name = "cgroup", .fn = stage_cgroup },
 	{ .name = "close-fds", .fn = stage_close_fds },
 	{ .name = "oom-score-adj", .fn = stage_oom },
 	{ .name = "lsm", .fn = stage_lsm },
