@@ -460,11 +460,17 @@ int cgroup_create(const struct cgroup_opts *o, struct cgroup **out, struct husk_
 		return r;
 	}
 	if (r > 0) {
+		/* Rootless and no cgroup2 directory of our own.  On a hybrid host
+		 * the limits' controllers are v1 ones anyway. */
 		_cleanup_free_ char *base = absolute ? xstrdup("/") : v2_base(h);
-		_cleanup_free_ char *why = xasprintf("the cgroup %s%s is not delegated to uid %u",
-						     h->v2_mount, strcmp(base, "/") ? base : "",
-						     (unsigned)host_outer_euid());
+		_cleanup_free_ char *why = NULL;
 
+		if (h->n_v1 > 0)
+			why = xasprintf("cgroup v1 has no delegation to uid %u",
+					(unsigned)host_outer_euid());
+		else
+			why = xasprintf("the cgroup %s%s is not delegated to uid %u", h->v2_mount,
+					strcmp(base, "/") ? base : "", (unsigned)host_outer_euid());
 		rootless_notice(cg, used, why);
 	}
 	*out = TAKE_PTR(cg);
@@ -496,6 +502,8 @@ int cgroup_enter(struct cgroup *cg, pid_t pid, bool placed, struct husk_error *e
 {
 	int r;
 
+	if (!cg->opts.systemd && cg->n == 0)
+		return 0;           /* rootless without a cgroup: the notice says so */
 	if (cg->opts.systemd) {
 		r = cg_systemd_enter(cg, pid, err);
 		if (r < 0)

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "husk/fault.h"
+#include "husk/host.h"
 #include "husk/security.h"
 #include "husk/util.h"
 #include "initexec.h"
@@ -194,6 +195,11 @@ static int stage_become_root(struct child_ctx *ctx, struct launch_plan *plan,
  */
 static int stage_cgroup_ns(struct child_ctx *ctx, struct launch_plan *plan, struct husk_error *err)
 {
+	/* A v1 cgroup mount binds our own cgroups, which the namespace would
+	 * then show as "/": learn them while the host's view is ours. */
+	if (spec_mounts_cgroupfs(ctx->spec) && host_cgroup()->n_v1 > 0)
+		(void)read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 16, &ctx->cgroup_self, NULL,
+				   NULL);
 	if ((plan->new_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		return husk_error_set(err, errno, "unshare the cgroup namespace");
 	return 0;

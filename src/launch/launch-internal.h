@@ -45,6 +45,8 @@ struct child_ctx {
 	int init_fd;                /* sealed memfd holding husk-init, or -1 */
 	int cwd_fd;                 /* .process.cwd, O_PATH, until the chdir; or -1 */
 	int root_fd;                /* the new root, from the mounts to the pivot; or -1 */
+	char *cgroup_self;          /* /proc/self/cgroup read before the cgroup namespace,
+				     * for a v1 cgroup mount (mounts-special.c); or NULL */
 	bool seccomp_loaded;        /* loaded early (no no_new_privs) */
 	char note[256];             /* sent with READY: worth a debug line */
 };
@@ -54,6 +56,9 @@ struct launch_plan {
 	uint64_t new_flags;         /* CLONE_NEW* to create */
 	int join_fd[NS_TYPE_COUNT]; /* namespaces to join by path, or -1 */
 };
+
+/* Some mount of the spec is cgroupfs (cgroup or cgroup2). */
+bool spec_mounts_cgroupfs(const struct husk_spec *spec);
 
 /* The container process: runs the stages of child.c, then execs. */
 void child_main(struct child_ctx *ctx, struct launch_plan *plan) __attribute__((noreturn));

@@ -380,7 +380,7 @@ const struct launch_report *launch_report(const struct launch *l)
 	return &l->report;
 }
 
-static bool spec_mounts_cgroupfs(const struct husk_spec *spec)
+bool spec_mounts_cgroupfs(const struct husk_spec *spec)
 {
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		if (str_eq(spec->mounts[i].type, "cgroup") || str_eq(spec->mounts[i].type, "cgroup2"))

@@ -11,11 +11,11 @@
  *  - cgroup: on a cgroup2-only host (the layout is husk/host.h's), a cgroup
  *    namespace gets a fresh cgroup2 mount; without one (or when refused)
  *    the container's own cgroup directory is bind-mounted.  On a hybrid or
- *    v1 host (cgroup v1 cannot be mounted in a user namespace at all, and
- *    per-controller mounts are the cgroup manager's business), or one
- *    without cgroups, the host /sys/fs/cgroup tree is bind-mounted
- *    read-only.  That shows the host's cgroup tree read-only;
- *    narrowing it to the container's own cgroups is left to the cgroup work.
+ *    v1 host (cgroup v1 cannot be mounted in a user namespace at all), a
+ *    read-only tmpfs holds each hierarchy's own directory of the container
+ *    (its cgroup, or husk's when it has none), bound read-only, as runc
+ *    and crun do: the host's tree stays out of sight.  A host without
+ *    cgroups has its (empty) /sys/fs/cgroup bound read-only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,6 +67,95 @@ int mount_mqueue(const struct mount_job *job, struct husk_error *err)
 }
 
 /*
+ * The hierarchy of each "N:a,b:/path" line of cgroup_self (read before the
+ * cgroup namespace, so host paths), bound read-only at its own name in
+ * `tmp` (the tmpfs at the mount's destination): its mount dir's basename
+ * ("memory", "cpu,cpuacct"), with a symlink per co-mounted controller
+ * ("cpu" -> "cpu,cpuacct"), and the cgroup2 directory at "unified".
+ */
+static int bind_own(int tmp, const char *mount, const char *own, struct husk_error *err)
+{
+	_cleanup_free_ char *src = strcmp(own, "/") == 0 ? xstrdup(mount)
+							  : xasprintf("%s%s", mount, own);
+	const char *name = strrchr(mount, '/') + 1;
+	_cleanup_close_ int tree = -1, dest = -1;
+	int r;
+
+	if (mkdirat(tmp, name, 0755) < 0 && errno != EEXIST)
+		return husk_error_set(err, errno, "mkdir /sys/fs/cgroup/%s", name);
+	dest = openat(tmp, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dest < 0)
+		return husk_error_set(err, errno, "open /sys/fs/cgroup/%s", name);
+	tree = mnt_clone(AT_FDCWD, src, false);
+	if (tree < 0)
+		return husk_error_set(err, -tree, "open the cgroup %s", src);
+	r = mnt_setattr(tree, HOST_LOCKDOWN, 0, false);
+	if (r == 0)
+		r = mnt_attach(tree, dest);
+	if (r < 0)
+		return husk_error_set(err, -r, "bind the cgroup %s", src);
+	if (strchr(name, ','))
+		for (const char *c = name; c; c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL) {
+			_cleanup_free_ char *one = xstrndup(c, strcspn(c, ","));
+
+			(void)symlinkat(name, tmp, one);
+		}
+	return 0;
+}
+
+/*
+ * v1 and hybrid: a read-only tmpfs at the destination holding, per
+ * hierarchy, the container's own cgroup directory bound read-only: the
+ * container sees its own limits and nothing of the host's tree.
+ */
+static int mount_cgroup_v1(const struct mount_job *job, const struct host_cgroup *cg,
+			   struct husk_error *err)
+{
+	_cleanup_free_ char *self = xstrdup(job->ctx->cgroup_self ? job->ctx->cgroup_self : "");
+	_cleanup_close_ int destfd = mount_dest(job, false, err);
+	_cleanup_close_ int tmp = -1;
+	char *data[] = { "mode=755", NULL };
+	struct mnt_new req = { .type = "tmpfs", .source = "cgroup", .data = data,
+			       .attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+	char *line, *save = NULL;
+	int r;
+
+	if (destfd < 0)
+		return destfd;
+	tmp = mnt_new_fs(&req, err);
+	if (tmp < 0)
+		return tmp;
+	r = mnt_attach(tmp, destfd);
+	if (r < 0)
+		return husk_error_set(err, -r, "attach a tmpfs for the cgroup hierarchies");
+	/* tmp, fsmount()'s fd, is that mount now: it is filled through it. */
+	for (line = strtok_r(self, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ctrls = strchr(line, ':'), *own = ctrls ? strchr(ctrls + 1, ':') : NULL;
+		const struct host_cgroup_v1 *v1;
+		char *first;
+
+		if (!own)
+			continue;
+		*own++ = '\0';
+		*ctrls++ = '\0';
+		if (!*ctrls) {
+			r = cg->v2_mount ? bind_own(tmp, cg->v2_mount, own, err) : 0;
+		} else {
+			first = xstrndup(ctrls, strcspn(ctrls, ","));
+			v1 = host_cgroup_v1(first);
+			free(first);
+			r = v1 ? bind_own(tmp, v1->mount, own, err) : 0;
+		}
+		if (r < 0)
+			return r;
+	}
+	r = mnt_setattr(tmp, MOUNT_ATTR_RDONLY, 0, false);
+	if (r < 0)
+		return husk_error_set(err, -r, "make /sys/fs/cgroup read-only");
+	return 0;
+}
+
+/*
  * The layout and husk's own cgroup come from the host context, read by the
  * parent before the clone (launch.c), so own_dir is the host's view of the
  * cgroup the container process was born in, not the "/" its new cgroup
@@ -77,8 +166,10 @@ int mount_cgroup(const struct mount_job *job, struct husk_error *err)
 	const struct host_cgroup *cg = host_cgroup();
 	int r;
 
-	if (cg->layout != HOST_CGROUP_V2)
+	if (cg->layout == HOST_CGROUP_NONE)
 		return mount_bind_host(job, "/sys/fs/cgroup", true, HOST_LOCKDOWN, err);
+	if (cg->layout != HOST_CGROUP_V2)
+		return mount_cgroup_v1(job, cg, err);
 
 	if (job->ctx->new_cgroupns) {
 		r = mount_new_fs(job, "cgroup2", err);
