@@ -160,12 +160,15 @@ int cg_apply(struct cgroup *cg, const struct husk_resources *r, bool update,
 	if (missing) {
 		_cleanup_free_ char *list = strv_join(missing, ", ");
 
+		bool many = strv_length(missing) > 1;
+
 		if (!cg->rootless)
 			return husk_error_setq(err, ENOENT, "config.json: .linux.resources: the "
 					       "container's cgroup %s has no %s controller%s (enable "
-					       "it in the parent's cgroup.subtree_control, mount its v1 "
-					       "hierarchy, or drop those limits)", cg->path, list,
-					       strv_length(missing) > 1 ? "s" : "");
+					       "%s in the parent's cgroup.subtree_control or mount %s v1 "
+					       "hierarch%s, or drop those limits)", cg->path, list,
+					       many ? "s" : "", many ? "them" : "it",
+					       many ? "their" : "its", many ? "ies" : "y");
 		if (!cg_find(cg, "memory") && host_cgroup()->n_v1 > 0) {
 			_cleanup_free_ char *why = xasprintf("%s: cgroup v1 has no delegation to "
 							     "uid %u (not applied)", list,
