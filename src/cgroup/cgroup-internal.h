@@ -96,10 +96,19 @@ void cg_plan_free(struct cg_plan *p);
  * linux.resources.devices in order, after runc's implicit defaults are NOT
  * added: the config says everything (engines send the full list).
  *
- * v1: write them to devices.deny / devices.allow of dirfd, in order.
- * v2: compile them into a BPF_PROG_TYPE_CGROUP_DEVICE program (last
- * matching rule wins, as in v1) and attach it to dirfd with
- * BPF_F_ALLOW_MULTI, replacing the one husk attached before (update).
+ * Both give the rules one meaning: the last matching rule decides, no
+ * match is a deny (devices.h says what "matching" is).
+ *
+ * v1: dirfd is in the devices hierarchy.  The list becomes v1's default
+ * plus exceptions (cg_dev_v1_compile), and devices.deny / devices.allow
+ * move the cgroup from what devices.list shows to that, whatever it held
+ * before (the parent's list, an earlier update).  A list v1 cannot hold
+ * (a deny inside an earlier, wider allow ...) is an error naming the two
+ * rules of .linux.resources.devices.
+ * v2: dirfd is a cgroup2 directory.  The rules become a
+ * BPF_PROG_TYPE_CGROUP_DEVICE program named "husk_devices", attached with
+ * BPF_F_ALLOW_MULTI; an update replaces husk's previous program in one
+ * step (BPF_F_REPLACE), other programs on the cgroup are left alone.
  * Needs CAP_SYS_ADMIN (root); rootless the caller does not call it.
  */
 int cg_devices_v1(int dirfd, const struct husk_device_cgroup *rules, size_t n,
