@@ -51,6 +51,9 @@ struct cgroup_opts {
 	bool systemd;               /* --systemd-cgroup */
 	bool rootless;              /* host_rootless(): what cannot be done becomes the notice */
 	const struct husk_resources *resources;   /* NULL: no limits */
+	/* .linux.devices: with device rules, each is allowed (the spec says MUST be available) */
+	const struct husk_device *devices;
+	size_t n_devices;
 	/* For the systemd manager: org.systemd.property.* annotations. */
 	const struct husk_kv *annotations;
 	size_t n_annotations;

@@ -114,11 +114,45 @@ static int check_before_update(struct cgroup *cg, const struct husk_resources *r
 }
 
 /* Device rules: v1's devices controller, else an eBPF program on the cgroup2 directory. */
+/*
+ * The devices a container always has (the runtime-spec's default set, and
+ * the pty pairs behind /dev/ptmx), allowed after the config's rules as
+ * runc does, so that no rule can break them; and every .linux.devices
+ * entry, which the spec says MUST be available.
+ */
+static const struct husk_device_cgroup default_allow[] = {
+	{ .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 3 } },   /* null */
+	{ .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 5 } },   /* zero */
+	{ .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 7 } },   /* full */
+	{ .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 8 } },   /* random */
+	{ .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 9 } },   /* urandom */
+	{ .allow = true, .type = 'c', .major = { true, 5 }, .minor = { true, 0 } },   /* tty */
+	{ .allow = true, .type = 'c', .major = { true, 5 }, .minor = { true, 2 } },   /* ptmx */
+	{ .allow = true, .type = 'c', .major = { true, 136 }, .minor = { false, 0 } }, /* pts */
+};
+
 static int apply_devices(struct cgroup *cg, const struct husk_resources *r,
 			 struct husk_error *err)
 {
 	struct cg_hier *h = cg_find(cg, "devices");
+	size_t n = r->n_devices + ARRAY_SIZE(default_allow) + cg->opts.n_devices, k = 0;
+	_cleanup_free_ struct husk_device_cgroup *rules = xcalloc(n, sizeof(*rules));
 	int fd;
+
+	for (size_t i = 0; i < r->n_devices; i++)
+		rules[k++] = r->devices[i];
+	for (size_t i = 0; i < ARRAY_SIZE(default_allow); i++)
+		rules[k++] = default_allow[i];
+	for (size_t i = 0; i < cg->opts.n_devices; i++) {
+		const struct husk_device *d = &cg->opts.devices[i];
+
+		if (d->type == 'p')
+			continue;   /* a fifo is no device to the controller */
+		rules[k++] = (struct husk_device_cgroup){ .allow = true,
+			.type = d->type == 'b' ? 'b' : 'c', .major = { true, d->major },
+			.minor = { true, d->minor } };
+	}
+	n = k;
 
 	if (!h)
 		h = cg_find(cg, "unified");
@@ -130,8 +164,8 @@ static int apply_devices(struct cgroup *cg, const struct husk_resources *r,
 	if (fd < 0)
 		return fd;
 	if (strcmp(h->name, "devices") == 0)
-		return cg_devices_v1(fd, r->devices, r->n_devices, err);
-	return cg_devices_v2(fd, r->devices, r->n_devices, err);
+		return cg_devices_v1(fd, rules, n, err);
+	return cg_devices_v2(fd, rules, n, err);
 }
 
 int cg_apply(struct cgroup *cg, const struct husk_resources *r, bool update,
@@ -182,6 +216,9 @@ int cg_apply(struct cgroup *cg, const struct husk_resources *r, bool update,
 			notice_add(cg, why);
 		}
 	}
+	if (update && (used & (1u << CG_DEVICES)))
+		return husk_error_setq(err, EINVAL, ".linux.resources.devices: device rules cannot "
+				       "change on a running container (as with runc): recreate it");
 	if (update && (ret = check_before_update(cg, r, err)) < 0)
 		return ret;
 	ret = cg2_plan(r, v2, update, &p2, err);

@@ -211,6 +211,8 @@ static int do_cgroup(struct create_ctx *x, struct husk_error *err)
 		.systemd = x->g->systemd_cgroup,
 		.rootless = host_rootless(),
 		.resources = res,
+		.devices = lx ? lx->devices : NULL,
+		.n_devices = lx ? lx->n_devices : 0,
 		.annotations = x->spec->annotations,
 		.n_annotations = x->spec->n_annotations,
 	};

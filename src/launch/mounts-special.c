@@ -13,8 +13,8 @@
  *    the container's own cgroup directory is bind-mounted.  On a hybrid or
  *    v1 host (cgroup v1 cannot be mounted in a user namespace at all), a
  *    read-only tmpfs holds each hierarchy's own directory of the container
- *    (its cgroup, or husk's when it has none), bound read-only, as runc
- *    and crun do: the host's tree stays out of sight.  A host without
+ *    bound read-only (an empty directory for a hierarchy where it has no
+ *    cgroup of its own, rootless): the host's tree stays out of sight.  A host without
  *    cgroups has its (empty) /sys/fs/cgroup bound read-only.
  */
 #define _GNU_SOURCE
@@ -75,14 +75,16 @@ int mount_mqueue(const struct mount_job *job, struct husk_error *err)
  */
 static int bind_own(int tmp, const char *mount, const char *own, struct husk_error *err)
 {
-	_cleanup_free_ char *src = strcmp(own, "/") == 0 ? xstrdup(mount)
-							  : xasprintf("%s%s", mount, own);
+	_cleanup_free_ char *src = !own ? NULL : strcmp(own, "/") == 0
+						   ? xstrdup(mount) : xasprintf("%s%s", mount, own);
 	const char *name = strrchr(mount, '/') + 1;
 	_cleanup_close_ int tree = -1, dest = -1;
 	int r;
 
 	if (mkdirat(tmp, name, 0755) < 0 && errno != EEXIST)
 		return husk_error_set(err, errno, "mkdir /sys/fs/cgroup/%s", name);
+	if (!src)
+		goto links;
 	dest = openat(tmp, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dest < 0)
 		return husk_error_set(err, errno, "open /sys/fs/cgroup/%s", name);
@@ -94,11 +96,13 @@ static int bind_own(int tmp, const char *mount, const char *own, struct husk_err
 		r = mnt_attach(tree, dest);
 	if (r < 0)
 		return husk_error_set(err, -r, "bind the cgroup %s", src);
+links:
 	if (strchr(name, ','))
 		for (const char *c = name; c; c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL) {
 			_cleanup_free_ char *one = xstrndup(c, strcspn(c, ","));
 
-			(void)symlinkat(name, tmp, one);
+			if (symlinkat(name, tmp, one) < 0 && errno != EEXIST)
+				return husk_error_set(err, errno, "symlink /sys/fs/cgroup/%s", one);
 		}
 	return 0;
 }
@@ -106,7 +110,8 @@ static int bind_own(int tmp, const char *mount, const char *own, struct husk_err
 /*
  * v1 and hybrid: a read-only tmpfs at the destination holding, per
  * hierarchy, the container's own cgroup directory bound read-only: the
- * container sees its own limits and nothing of the host's tree.
+ * container sees its own limits and nothing of the host's tree (an empty
+ * directory where it has no cgroup of its own).
  */
 static int mount_cgroup_v1(const struct mount_job *job, const struct host_cgroup *cg,
 			   struct husk_error *err)
@@ -138,13 +143,18 @@ static int mount_cgroup_v1(const struct mount_job *job, const struct host_cgroup
 			continue;
 		*own++ = '\0';
 		*ctrls++ = '\0';
+		/* Where we are still in husk's own cgroup (rootless: the
+		 * container has none), the hierarchy is left an empty directory:
+		 * husk's cgroup is not the container's, and may be the host's root. */
 		if (!*ctrls) {
-			r = cg->v2_mount ? bind_own(tmp, cg->v2_mount, own, err) : 0;
+			r = cg->v2_mount ? bind_own(tmp, cg->v2_mount,
+						    str_eq(own, cg->own_path) ? NULL : own, err) : 0;
 		} else {
 			first = xstrndup(ctrls, strcspn(ctrls, ","));
 			v1 = host_cgroup_v1(first);
 			free(first);
-			r = v1 ? bind_own(tmp, v1->mount, own, err) : 0;
+			r = v1 ? bind_own(tmp, v1->mount, str_eq(own, v1->own_path) ? NULL : own,
+					  err) : 0;
 		}
 		if (r < 0)
 			return r;

@@ -219,6 +219,13 @@ static void write_linux(struct sbuf *b, const struct hctx *c, const struct bundl
 		  " {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}%s],\n",
 		  rootless ? "" : "{\"type\": \"network\"}, ",
 		  rootless ? ", {\"type\": \"user\"}" : "");
+	if (cfg->resources)
+		sb_printf(b, "    \"resources\": %s,\n", cfg->resources);
+	if (cfg->cgroups_path) {
+		sb_printf(b, "    \"cgroupsPath\": ");
+		sb_json_string(b, cfg->cgroups_path);
+		sb_printf(b, ",\n");
+	}
 	sb_printf(b, "    \"maskedPaths\": ");
 	sb_string_array(b, masked);
 	sb_printf(b, ",\n    \"readonlyPaths\": ");

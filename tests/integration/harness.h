@@ -139,6 +139,9 @@ struct bundle_cfg {
 	/* Raw JSON for linux.uidMappings/gidMappings (rootless default: caller -> 0). */
 	const char *uid_mappings;
 	const char *gid_mappings;
+	/* Raw JSON object for linux.resources, and linux.cgroupsPath (a string). */
+	const char *resources;
+	const char *cgroups_path;
 };
 
 /* Copy $HUSK_TEST_DIR/rootfs to c->rootfs (as the context's user). */
