@@ -149,8 +149,8 @@ static int plan_cpu(const struct husk_cpu *c, struct cg_plan *p, struct husk_err
 				 (unsigned long long)c->period.value);
 		if (burst)
 			burst->retry_after_next = true;
-		cg_plan_add(p, CG_CPU, quota ? RES ".cpu.quota" : RES ".cpu.period", "cpu.max", "%s",
-			    max);
+		cg_plan_add(p, CG_CPU, quota && period ? RES ".cpu.quota and .period" :
+			    quota ? RES ".cpu.quota" : RES ".cpu.period", "cpu.max", "%s", max);
 	}
 	return 0;
 }
