@@ -106,7 +106,16 @@ struct cg_plan {
  * the order they must be made.  Values are checked (range, syntax, the
  * v1->v2 conversions' domains): an invalid one is an error naming its JSON
  * path.  `update`: the writes of `husk update` (the same, minus what only
- * makes sense at creation).
+ * makes sense at creation: v1 memory.use_hierarchy).
+ *
+ * A field the version cannot apply is an error when it asks for a limit
+ * that would then not hold (v2: realtime cpu, network; v1: .unified),
+ * else a note (v2 swappiness, disableOOMKiller, leaf weights; kernel
+ * memory on both).  The unified keys go last, so they win over a
+ * converted field.  Hybrid hosts call both, each with the groups its
+ * hierarchies hold: a group not in `groups` is neither planned nor checked.
+ * A write's json_path is one field, or two siblings for v2 cpu.max
+ * (".linux.resources.cpu.quota and .period").  On error *out is empty.
  */
 int cg2_plan(const struct husk_resources *r, unsigned groups, bool update, struct cg_plan *out,
 	     struct husk_error *err);
