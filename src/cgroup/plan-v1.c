@@ -75,12 +75,14 @@ static void plan_memory(const struct husk_memory *m, bool update, struct cg_plan
 			p->check_before_update = true;
 	}
 	if (swap || (limit && m->limit.value == -1)) {
+		int64_t memsw = swap ? m->swap.value : -1;
+		struct cg_write *sw;
+
 		if (lw)
 			lw->retry_after_next = true;
-		cg_plan_add(p, CG_MEMORY, swap ? RES ".memory.swap" : RES ".memory.limit",
-			    "memory.memsw.limit_in_bytes", "%lld",
-			    (long long)(swap ? m->swap.value : -1))->optional =
-			!swap || m->swap.value == -1;
+		sw = cg_plan_add(p, CG_MEMORY, swap ? RES ".memory.swap" : RES ".memory.limit",
+				 "memory.memsw.limit_in_bytes", "%lld", (long long)memsw);
+		sw->optional = memsw == -1;
 	}
 	if (set_nonzero_i64(&m->reservation))
 		cg_plan_add(p, CG_MEMORY, RES ".memory.reservation", "memory.soft_limit_in_bytes",
@@ -147,10 +149,11 @@ static void plan_cpu(const struct husk_cpu *c, struct cg_plan *p)
 	if (quota)
 		cg_plan_add(p, CG_CPU, RES ".cpu.quota", "cpu.cfs_quota_us", "%lld",
 			    (long long)c->quota.value);
-	if (set_nonzero_u64(&c->realtime_period))
-		cg_plan_add(p, CG_CPU, RES ".cpu.realtimePeriod", "cpu.rt_period_us", "%llu",
-			    (unsigned long long)c->realtime_period.value)->retry_after_next =
-			set_nonzero_i64(&c->realtime_runtime);
+	if (set_nonzero_u64(&c->realtime_period)) {
+		w = cg_plan_add(p, CG_CPU, RES ".cpu.realtimePeriod", "cpu.rt_period_us", "%llu",
+				(unsigned long long)c->realtime_period.value);
+		w->retry_after_next = set_nonzero_i64(&c->realtime_runtime);
+	}
 	if (set_nonzero_i64(&c->realtime_runtime))
 		cg_plan_add(p, CG_CPU, RES ".cpu.realtimeRuntime", "cpu.rt_runtime_us", "%lld",
 			    (long long)c->realtime_runtime.value);
@@ -190,11 +193,14 @@ static const char *const throttle_file[4] = {
  */
 static void plan_blkio(const struct husk_block_io *b, struct cg_plan *p)
 {
+	struct cg_write *w;
 	char path[128];
 
-	if (set_nonzero_u64(&b->weight))
-		cg_plan_add(p, CG_BLKIO, RES ".blockIO.weight", "blkio.bfq.weight", "%llu",
-			    (unsigned long long)b->weight.value)->alt_file = xstrdup("blkio.weight");
+	if (set_nonzero_u64(&b->weight)) {
+		w = cg_plan_add(p, CG_BLKIO, RES ".blockIO.weight", "blkio.bfq.weight", "%llu",
+				(unsigned long long)b->weight.value);
+		w->alt_file = xstrdup("blkio.weight");
+	}
 	if (set_nonzero_u64(&b->leaf_weight))
 		cg_plan_add(p, CG_BLKIO, RES ".blockIO.leafWeight", "blkio.leaf_weight", "%llu",
 			    (unsigned long long)b->leaf_weight.value);
@@ -203,10 +209,10 @@ static void plan_blkio(const struct husk_block_io *b, struct cg_plan *p)
 
 		if (set_nonzero_u64(&d->weight)) {
 			snprintf(path, sizeof(path), RES ".blockIO.weightDevice[%zu].weight", i);
-			cg_plan_add(p, CG_BLKIO, path, "blkio.bfq.weight_device", "%lld:%lld %llu",
-				    (long long)d->major, (long long)d->minor,
-				    (unsigned long long)d->weight.value)->alt_file =
-				xstrdup("blkio.weight_device");
+			w = cg_plan_add(p, CG_BLKIO, path, "blkio.bfq.weight_device",
+					"%lld:%lld %llu", (long long)d->major, (long long)d->minor,
+					(unsigned long long)d->weight.value);
+			w->alt_file = xstrdup("blkio.weight_device");
 		}
 		if (set_nonzero_u64(&d->leaf_weight)) {
 			snprintf(path, sizeof(path), RES ".blockIO.weightDevice[%zu].leafWeight", i);
