@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "husk/cgroup.h"
@@ -62,20 +63,44 @@ struct cg_write {
 	const char *alt_file;       /* tried when file does not exist ("io.weight" for
 				     * "io.bfq.weight"), or NULL */
 	char *value;                /* as written */
-	const char *json_path;      /* what set it: ".linux.resources.memory.limit" */
+	char *json_path;            /* what set it: ".linux.resources.memory.limit" */
 	/*
-	 * When writing this fails with EINVAL, write the next entry first and
-	 * then this one again (v1 memory.limit_in_bytes and
-	 * memory.memsw.limit_in_bytes must stay ordered, whatever the current
-	 * values are).
+	 * When writing this fails with EINVAL, write the next entry first (by
+	 * these same rules: it may itself defer to the one after it) and then
+	 * this one again; the entries written meanwhile are done.  v1
+	 * memory.limit_in_bytes and memory.memsw.limit_in_bytes must stay
+	 * ordered, whatever the current values are; so must cfs period, burst
+	 * and quota, and rt period and runtime.
 	 */
 	bool retry_after_next;
+	/*
+	 * Where two files may hold the setting and only the host knows which
+	 * exists (blkio/io weights: the bfq file, else the plain one): when
+	 * `file` does not exist (ENOENT), write alt_value (NULL: value) to
+	 * alt_file instead.  NULL when there is no alternative.
+	 */
+	char *alt_file;
+	char *alt_value;
+	/*
+	 * A write the config did not ask for by itself, or one that only
+	 * restates the kernel's default (swap "max" derived from memory -1,
+	 * hugetlb rsvd limits, cpu burst 0, idle 0): a missing file (ENOENT)
+	 * is skipped, not an error.
+	 */
+	bool optional;
 };
 
 struct cg_plan {
 	struct cg_write *w;
 	size_t n;
 	char **notes;               /* fields that do nothing here, one line each */
+	/*
+	 * memory.checkBeforeUpdate was true and the plan writes a memory
+	 * limit: at `husk update` the writer first reads the usage
+	 * (memory.current, v1 memory.usage_in_bytes) and refuses a limit below
+	 * it, naming .linux.resources.memory.limit.  Nothing to do at creation.
+	 */
+	bool check_before_update;
 };
 
 /*
@@ -83,13 +108,49 @@ struct cg_plan {
  * the order they must be made.  Values are checked (range, syntax, the
  * v1->v2 conversions' domains): an invalid one is an error naming its JSON
  * path.  `update`: the writes of `husk update` (the same, minus what only
- * makes sense at creation).
+ * makes sense at creation: v1 memory.use_hierarchy).
+ *
+ * A field the version cannot apply is an error when it asks for a limit
+ * that would then not hold (v2: realtime cpu, network; v1: .unified),
+ * else a note (v2 swappiness, disableOOMKiller, leaf weights; kernel
+ * memory on both).  The unified keys go last, so they win over a
+ * converted field.  Hybrid hosts call both, each with the groups its
+ * hierarchies hold: a group not in `groups` is neither planned nor checked.
+ * A write's json_path is one field, or two siblings for v2 cpu.max
+ * (".linux.resources.cpu.quota and .period").  On error *out is empty.
  */
 int cg2_plan(const struct husk_resources *r, unsigned groups, bool update, struct cg_plan *out,
 	     struct husk_error *err);
 int cg1_plan(const struct husk_resources *r, unsigned groups, bool update, struct cg_plan *out,
 	     struct husk_error *err);
 void cg_plan_free(struct cg_plan *p);
+
+/*
+ * The v1 -> v2 weight conversions, for the plans and systemd.c alike.
+ * cpu.shares [2, 262144] -> cpu.weight [1, 10000]: the curve runc and crun
+ * use since 2025, which keeps the defaults equal (1024 -> 100):
+ * ceil(10^((L^2 + 125 L) / 612 - 7/34)), L = log2(shares); clamped.
+ * blkio.weight [10, 1000] -> io.weight [1, 10000]: 1 + (w - 10) * 9999 / 990.
+ */
+uint64_t cg_cpu_shares_to_weight(uint64_t shares);
+uint64_t cg_blkio_to_io_weight(uint64_t weight);
+
+/* ---- plan.c, for plan-v1.c and plan-v2.c only ---------------------------- */
+
+/* Append a write (file and json_path copied, value formatted); returns it. */
+struct cg_write *cg_plan_add(struct cg_plan *p, enum cg_group g, const char *json_path,
+			     const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void cg_plan_note(struct cg_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "config.json: <json_path>: <message>", one line; returns -errnum. */
+int cg_plan_fail(struct husk_error *err, int errnum, const char *json_path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The checks both versions share (ranges, syntax, conversion domains). */
+int cg_plan_check(const struct husk_resources *r, unsigned groups, struct husk_error *err);
+/* rdma.max writes (both versions). */
+void cg_plan_rdma(const struct husk_resources *r, struct cg_plan *p);
+/* A memory or pids amount: -1 -> `unlimited` ("max" on v2, "-1" on v1). */
+void cg_plan_amount(char *buf, size_t size, int64_t v, const char *unlimited);
 
 /*
  * Device rules (CG_DEVICES).  The rules are the config's
