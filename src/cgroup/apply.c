@@ -27,18 +27,27 @@ static void notice_add(struct cgroup *cg, const char *what)
 	cg->notice = n;
 }
 
-/* One file write of a plan, in dir; -errno with err naming the field and the file. */
+/*
+ * One file write of a plan, in dir: the alternative file when the first is
+ * missing; a missing optional file is skipped.  -errno with err naming the
+ * field and the file.
+ */
 static int write_one(const char *dir, const struct cg_write *w, struct husk_error *err)
 {
 	_cleanup_free_ char *path = xasprintf("%s/%s", dir, w->file);
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	const char *value = w->value;
 	int r;
 
 	if (fd < 0 && errno == ENOENT && w->alt_file) {
 		free(path);
 		path = xasprintf("%s/%s", dir, w->alt_file);
 		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (w->alt_value)
+			value = w->alt_value;
 	}
+	if (fd < 0 && errno == ENOENT && w->optional)
+		return 0;
 	if (fd < 0) {
 		r = -errno;
 		husk_error_set(err, -r, "config.json: %s: open %s", w->json_path, path);
@@ -47,38 +56,49 @@ static int write_one(const char *dir, const struct cg_write *w, struct husk_erro
 					"enabled, or the feature built in?");
 		return r;
 	}
-	r = write_all(fd, w->value, strlen(w->value));
+	r = write_all(fd, value, strlen(value));
 	if (r < 0)
 		return husk_error_set(err, -r, "config.json: %s: write \"%s\" to %s", w->json_path,
-				      w->value, path);
+				      value, path);
 	return 0;
 }
 
 /*
- * The plan's writes in order.  A write marked retry_after_next that fails
- * with EINVAL is made again after the next one (v1 memory and memsw limits,
- * which must stay ordered whatever the current values are).
+ * Write entry i of the plan; returns the index of the last entry it wrote.
+ * An entry marked retry_after_next that fails with EINVAL is made again
+ * after the next one (itself written by the same rule): v1 memory and memsw
+ * limits, cfs period, burst and quota must stay ordered whatever the
+ * current values are.
  */
+static int write_at(struct cgroup *cg, const struct cg_plan *p, size_t i, size_t *last,
+		    struct husk_error *err)
+{
+	const struct cg_write *w = &p->w[i];
+	bool v2;
+	const char *dir = cg_group_dir(cg, w->group, &v2);
+	int r;
+
+	*last = i;
+	if (!dir)
+		return husk_error_setq(err, ENOENT, "config.json: %s: the container's cgroup has "
+				       "no %s controller", w->json_path, cg_group_v1_name(w->group));
+	r = write_one(dir, w, err);
+	if (r == -EINVAL && w->retry_after_next && i + 1 < p->n) {
+		husk_error_clear(err);
+		r = write_at(cg, p, i + 1, last, err);
+		if (r == 0)
+			r = write_one(dir, w, err);
+	}
+	return r;
+}
+
 static int write_plan(struct cgroup *cg, const struct cg_plan *p, struct husk_error *err)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		const struct cg_write *w = &p->w[i];
-		bool v2;
-		const char *dir = cg_group_dir(cg, w->group, &v2);
-		int r;
+	size_t last;
 
-		if (!dir)
-			return husk_error_setq(err, ENOENT, "config.json: %s: the container's cgroup "
-					       "has no %s controller", w->json_path,
-					       cg_group_v1_name(w->group));
-		r = write_one(dir, w, err);
-		if (r == -EINVAL && w->retry_after_next && i + 1 < p->n) {
-			husk_error_clear(err);
-			r = write_one(dir, &p->w[i + 1], err);
-			if (r == 0)
-				r = write_one(dir, w, err);
-			i++;
-		}
+	for (size_t i = 0; i < p->n; i = last + 1) {
+		int r = write_at(cg, p, i, &last, err);
+
 		if (r < 0)
 			return r;
 	}
@@ -219,11 +239,11 @@ int cg_apply(struct cgroup *cg, const struct husk_resources *r, bool update,
 	if (update && (used & (1u << CG_DEVICES)))
 		return husk_error_setq(err, EINVAL, ".linux.resources.devices: device rules cannot "
 				       "change on a running container (as with runc): recreate it");
-	if (update && (ret = check_before_update(cg, r, err)) < 0)
-		return ret;
 	ret = cg2_plan(r, v2, update, &p2, err);
 	if (ret == 0)
 		ret = cg1_plan(r, v1, update, &p1, err);
+	if (ret == 0 && update && (p1.check_before_update || p2.check_before_update))
+		ret = check_before_update(cg, r, err);
 	if (ret == 0)
 		ret = write_plan(cg, &p2, err);
 	if (ret == 0)

@@ -60,8 +60,6 @@ unsigned cg_groups_used(const struct husk_resources *r);
 struct cg_write {
 	enum cg_group group;
 	char *file;                 /* "memory.max", or for unified any file name */
-	const char *alt_file;       /* tried when file does not exist ("io.weight" for
-				     * "io.bfq.weight"), or NULL */
 	char *value;                /* as written */
 	char *json_path;            /* what set it: ".linux.resources.memory.limit" */
 	/*
