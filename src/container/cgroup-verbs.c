@@ -28,8 +28,9 @@ int ctr_cgroup(const struct husk_state_file *st, const char *needs, struct cgrou
 
 	*out = NULL;
 	if (!record_has_cgroup(st))
-		return husk_error_setq(err, ENOTSUP, "container \"%s\" has no cgroup (rootless "
-				       "without a delegated cgroup): %s", id, needs);
+		return husk_error_setq(err, ENOTSUP, "container \"%s\" has no cgroup%s: %s", id,
+				       st->rootless ? " (rootless without a delegated cgroup)" : "",
+				       needs);
 	r = cgroup_open(st->cgroup_dirs, st->n_cgroup_dirs, st->systemd_unit, &cg, err);
 	if (r < 0)
 		return husk_error_prefix(err, "the cgroup of container \"%s\"", id);
