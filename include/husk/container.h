@@ -114,14 +114,72 @@ void container_views_free(struct container_view *v, size_t n);
 struct json_writer;
 void container_state_json(struct json_writer *w, const struct container_view *v);
 
+/* ---- the verbs that use the container's cgroup (src/container/cgroup-verbs.c) -- */
+
 /*
- * The entry points the cgroup work fills (issue 12): until then -ENOSYS
- * with a message that says what is missing.
+ * Freeze (pause) a running or created container's processes, and thaw
+ * (resume) a paused one: the v2 cgroup.freeze or the v1 freezer.  A
+ * container without a cgroup (rootless without a delegated one) cannot be
+ * paused, and the error says so.  `state` shows "paused" while frozen.
  */
 int container_pause(const struct container_globals *g, const char *id, struct husk_error *err);
 int container_resume(const struct container_globals *g, const char *id, struct husk_error *err);
+
+/*
+ * `husk update`: the flags as given (strings, so the library parses and
+ * names each one in its errors), or --resources FILE ("-": standard input)
+ * with a linux.resources object, which cannot be combined with them.
+ */
+struct container_update_opts {
+	const char *resources;
+	const char *memory, *memory_reservation, *memory_swap, *kernel_memory;
+	const char *cpu_shares, *cpu_quota, *cpu_period, *cpu_rt_runtime, *cpu_rt_period;
+	const char *cpuset_cpus, *cpuset_mems;
+	const char *pids_limit, *blkio_weight;
+};
+
+/*
+ * The update as the text of a linux.resources JSON object: the file's
+ * text, or one built from the flags (memory values take runc's suffixes:
+ * "512m", "1.5g", "64k"; -1 is unlimited).  Malloc'ed in *json.
+ */
+int container_update_json(const struct container_update_opts *o, char **json, size_t *len,
+			   struct husk_error *err);
+/*
+ * Apply the update to a created, running or paused container's cgroup
+ * (only the fields it sets), then re-pin its config so that
+ * .linux.resources says what is now in force.
+ */
 int container_update(const struct container_globals *g, const char *id,
-		     const struct husk_resources *res, struct husk_error *err);
-int container_stats(const struct container_globals *g, const char *id, struct husk_error *err);
+		     const struct container_update_opts *o, struct husk_error *err);
+
+/* The host pids of every process of the container, sorted (malloc'ed). */
+int container_ps(const struct container_globals *g, const char *id, pid_t **pids, size_t *n,
+		 struct husk_error *err);
+/*
+ * `husk ps` as a table: `ps ARGS` (default "-ef") run on the host, its
+ * header and the lines whose PID column is one of pids, as runc prints it;
+ * where ps cannot be run, a PID/CMD table from /proc.  Malloc'ed in *out.
+ */
+int container_ps_table(const pid_t *pids, size_t n, char *const *ps_args, char **out,
+		       struct husk_error *err);
+
+/*
+ * `husk events`.  Each event is handed to `emit` as one line of JSON in
+ * runc's shape ({"type":"stats","id":ID,"data":{...}} or
+ * {"type":"oom","id":ID}); a negative return from emit stops the loop.
+ * stats_only: one stats event, then return.  Otherwise a stats event every
+ * interval_ms and an oom event whenever the OOM kill count rises, until
+ * the container stops.
+ */
+struct container_events_opts {
+	bool stats_only;
+	unsigned interval_ms;       /* 0: 5000 */
+};
+typedef int (*container_event_fn)(void *ctx, const char *json, size_t len,
+				  struct husk_error *err);
+int container_events(const struct container_globals *g, const char *id,
+		     const struct container_events_opts *o, container_event_fn emit, void *ctx,
+		     struct husk_error *err);
 
 #endif

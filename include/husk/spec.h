@@ -403,6 +403,27 @@ int spec_parse_process(const char *json, size_t len, const char *name,
 		       struct husk_process **out, struct husk_error *err);
 
 /*
+ * `husk update` (src/spec/resources-update.c).  spec_parse_resources():
+ * a standalone linux.resources object (--resources FILE), with the checks
+ * of config.json's .linux.resources; errors name `name` and the path
+ * inside the object.  spec_merge_resources(): the config text with its
+ * .linux.resources deep-merged with the resources object `update` (objects
+ * member by member, any other value replaced whole); every other byte of
+ * meaning is kept, unknown fields included.  The result (malloc'ed,
+ * NUL-terminated) is checked with spec_parse() before it is returned.
+ */
+int spec_parse_resources(const char *json, size_t len, const char *name,
+			 struct husk_resources **out, struct husk_error *err);
+void spec_resources_free(struct husk_resources *res);
+static inline void spec_resources_freep(struct husk_resources **r)
+{
+	spec_resources_free(*r);
+}
+#define _cleanup_resources_ __attribute__((cleanup(spec_resources_freep)))
+int spec_merge_resources(const char *config, size_t len, const char *update, size_t ulen,
+			 char **out, size_t *out_len, struct husk_error *err);
+
+/*
  * What this husk reads but does not do (src/spec/unapplied.c).
  *
  * spec_unapplied(): one line for a notice, naming by JSON path each field

@@ -43,6 +43,11 @@ int cmd_list(const struct global_opts *g, int argc, char **argv, struct husk_err
 int cmd_spec(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
 int cmd_audit(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
 int cmd_exec(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
+int cmd_pause(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
+int cmd_resume(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
+int cmd_update(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
+int cmd_events(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
+int cmd_ps(const struct global_opts *g, int argc, char **argv, struct husk_error *err);
 
 /* create's flags, shared with run's table. */
 #define CREATE_OPT_DEFS(o)                                                                \

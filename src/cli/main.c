@@ -39,15 +39,12 @@ static const struct verb verbs[] = {
 	{ "spec", cmd_spec, "write a default config.json", NULL },
 	{ "audit", cmd_audit, "check a config.json for weak hardening", NULL },
 	{ "exec", cmd_exec, "run a new process inside a container", NULL },
-	{ "pause", NULL, "suspend all processes of a container", "cgroup support (the freezer)" },
-	{ "resume", NULL, "resume a paused container", "cgroup support (the freezer)" },
-	{ "ps", NULL, "list the processes of a container",
-	  "cgroup support (the container's process list)" },
-	{ "update", NULL, "change a container's resource limits",
-	  "cgroup support (resource limits)" },
+	{ "pause", cmd_pause, "suspend all processes of a container", NULL },
+	{ "resume", cmd_resume, "resume a paused container", NULL },
+	{ "ps", cmd_ps, "list the processes of a container", NULL },
+	{ "update", cmd_update, "change a container's resource limits", NULL },
 	{ "features", NULL, "show the features husk supports", "the runtime features document" },
-	{ "events", NULL, "show a container's events and statistics",
-	  "cgroup support (statistics and OOM events)" },
+	{ "events", cmd_events, "show a container's events and statistics", NULL },
 };
 
 /* A reserved verb: say what it needs, so nobody mistakes it for a bug. */

@@ -40,6 +40,26 @@ int ctr_open(const struct container_globals *g, const char *id, unsigned flags, 
 	     struct husk_error *err);
 void ctr_close(struct ctr *c);
 
+/* ---- cgroup-verbs.c ------------------------------------------------------------ */
+
+struct cgroup;
+/*
+ * The container's cgroup from its record (cgroupDirs, systemdUnit).  A
+ * record without one (rootless without a delegated cgroup): -ENOTSUP
+ * "container X has no cgroup (...): <verb> needs <what>".
+ */
+int ctr_cgroup(const struct husk_state_file *st, const char *needs, struct cgroup **out,
+	       struct husk_error *err);
+/* kill --all: through the cgroup where there is one, else the pid namespace. */
+int ctr_signal_all(const struct husk_state_file *st, int sig, struct husk_error *err);
+/*
+ * The live status refined by the freezer: running (or created) while
+ * frozen is paused.  Only a record with cgroup dirs is looked at, so
+ * `state` and `list` stay cheap for containers without a cgroup.
+ */
+enum container_status ctr_status_frozen(const struct husk_state_file *st,
+					enum container_status status);
+
 /* ---- record.c: the state record and the pinned config --------------------- */
 
 #define PINNED_CONFIG_NAME "config.json"
@@ -51,6 +71,9 @@ struct husk_state_file *record_new(const struct container_globals *g, const char
 /* Keep the config's bytes in the container's directory, their SHA-256 in st. */
 int record_pin_config(struct container_dir *dir, const char *text, size_t len,
 		      struct husk_state_file *st, struct husk_error *err);
+/* The pinned config's text (malloc'ed), checked against its hash. */
+int record_config_text(struct container_dir *dir, const struct husk_state_file *st,
+		       char **text, size_t *len, struct husk_error *err);
 /* The pinned config, checked against its hash and parsed. */
 int record_load_config(struct container_dir *dir, const struct husk_state_file *st,
 		       struct husk_spec **out, struct husk_error *err);

@@ -86,30 +86,3 @@ void seccomp_cache_setup(void)
 		return;
 	security_set_cache_dir(dir);
 }
-
-static int needs_cgroups(const char *verb, const char *id, struct husk_error *err)
-{
-	return husk_error_setq(err, ENOSYS, "\"%s\" (container \"%s\") needs cgroup support, "
-			       "which this husk does not have yet", verb, id);
-}
-
-int container_pause(const struct container_globals *g, const char *id, struct husk_error *err)
-{
-	return needs_cgroups("pause", id, err);
-}
-
-int container_resume(const struct container_globals *g, const char *id, struct husk_error *err)
-{
-	return needs_cgroups("resume", id, err);
-}
-
-int container_update(const struct container_globals *g, const char *id,
-		     const struct husk_resources *res, struct husk_error *err)
-{
-	return needs_cgroups("update", id, err);
-}
-
-int container_stats(const struct container_globals *g, const char *id, struct husk_error *err)
-{
-	return needs_cgroups("events --stats", id, err);
-}

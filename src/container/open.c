@@ -64,7 +64,7 @@ int ctr_load(struct state_root *root, const char *id, unsigned flags, struct con
 	if (str_eq((*st)->status, "creating"))
 		*status = container_dir_busy(dir) ? STATUS_CREATING : STATUS_STOPPED;
 	else
-		*status = state_status(dir, *st);
+		*status = ctr_status_frozen(*st, state_status(dir, *st));
 	return 0;
 }
 

@@ -71,26 +71,41 @@ int record_pin_config(struct container_dir *dir, const char *text, size_t len,
 	return 0;
 }
 
-int record_load_config(struct container_dir *dir, const struct husk_state_file *st,
-		       struct husk_spec **out, struct husk_error *err)
+int record_config_text(struct container_dir *dir, const struct husk_state_file *st,
+		       char **text, size_t *len, struct husk_error *err)
 {
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *buf = NULL;
 	char hex[2 * SHA256_BYTES + 1];
-	size_t len = 0;
 	int r;
 
+	*text = NULL;
+	*len = 0;
 	if (!st->config_sha256)
 		return husk_error_setq(err, ENOENT, "container \"%s\" has no pinned config (made "
 				       "by an older husk?): delete and create it again", dir->id);
-	r = read_file_at(dir->fd, PINNED_CONFIG_NAME, SPEC_MAX_BYTES, &text, &len, err);
+	r = read_file_at(dir->fd, PINNED_CONFIG_NAME, SPEC_MAX_BYTES, &buf, len, err);
 	if (r < 0)
 		return husk_error_prefix(err, "the config of container \"%s\" (%s/%s)", dir->id,
 					 dir->path, PINNED_CONFIG_NAME);
-	sha256_hex(text, len, hex);
+	sha256_hex(buf, *len, hex);
 	if (strcmp(hex, st->config_sha256) != 0)
 		return husk_error_setq(err, EBADMSG, "%s/%s: the config of container \"%s\" was "
 				       "changed since create (its SHA-256 differs from the record's)",
 				       dir->path, PINNED_CONFIG_NAME, dir->id);
+	*text = TAKE_PTR(buf);
+	return 0;
+}
+
+int record_load_config(struct container_dir *dir, const struct husk_state_file *st,
+		       struct husk_spec **out, struct husk_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	r = record_config_text(dir, st, &text, &len, err);
+	if (r < 0)
+		return r;
 	r = spec_parse(text, len, "config.json", out, err);
 	if (r < 0)
 		return husk_error_prefix(err, "container \"%s\"", dir->id);

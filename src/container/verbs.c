@@ -36,8 +36,10 @@ int container_kill(const struct container_globals *g, const char *id, int sig, b
 		r = husk_error_setq(err, EBUSY, "container \"%s\" is still being created", id);
 	else if (c.status == STATUS_STOPPED)
 		r = husk_error_setq(err, ESRCH, "container \"%s\" is not running", id);
+	else if (all)
+		r = ctr_signal_all(c.st, sig, err);
 	else
-		r = container_signal(c.st, sig, all, err);
+		r = container_signal(c.st, sig, false, err);
 	ctr_close(&c);
 	return r;
 }
