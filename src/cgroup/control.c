@@ -236,27 +236,34 @@ int cgroup_signal_all(struct cgroup *cg, int sig, struct husk_error *err)
 {
 	const char *u = cg_hier_dir(cg, "unified");
 	_cleanup_free_ pid_t *pids = NULL;
-	bool can_freeze, v1;
+	bool can_freeze, was_frozen, v1;
 	size_t n = 0;
 	int r;
 
 	if (!procs_dir(cg))
 		return husk_error_setq(err, ENOENT, "the container has no cgroup");
+	/* A paused container stays paused (its signals wait), except for
+	 * SIGKILL: a frozen process dies only once thawed (on a hybrid host
+	 * cgroup.kill too leaves v1-frozen processes waiting). */
+	was_frozen = cgroup_freezer_state(cg) == CGROUP_FROZEN;
 	if (sig == SIGKILL && u && host_has(HOST_FEATURE_CGROUP_KILL)) {
 		_cleanup_free_ char *kill_file = xasprintf("%s/cgroup.kill", u);
 
-		if (write_string_at(AT_FDCWD, kill_file, "1", NULL) == 0)
+		if (write_string_at(AT_FDCWD, kill_file, "1", NULL) == 0) {
+			if (was_frozen)
+				(void)cgroup_freeze(cg, false, NULL);
 			return 0;
+		}
 	}
 	/* Frozen, nothing forks between the listing and the signals. */
-	can_freeze = freezer(cg, &v1) != NULL && cgroup_freezer_state(cg) == CGROUP_THAWED;
+	can_freeze = !was_frozen && freezer(cg, &v1) != NULL;
 	if (can_freeze && cgroup_freeze(cg, true, NULL) < 0)
 		can_freeze = false;
 	r = cgroup_pids(cg, &pids, &n, err);
 	for (size_t i = 0; r == 0 && i < n; i++)
 		if (kill(pids[i], sig) < 0 && errno != ESRCH)
 			r = husk_error_set(err, errno, "kill(%d, %d)", (int)pids[i], sig);
-	if (can_freeze)
+	if (can_freeze || (was_frozen && sig == SIGKILL))
 		(void)cgroup_freeze(cg, false, NULL);
 	return r;
 }

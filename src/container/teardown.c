@@ -25,11 +25,39 @@
 
 #define TEARDOWN_KILL_TIMEOUT_MS 5000
 
+/*
+ * Every process of the container's cgroup first: a paused container's are
+ * frozen and die only once thawed (cgroup_signal_all() thaws for SIGKILL),
+ * and one without a pid namespace of its own leaves children the init's
+ * death does not take along.  An empty cgroup (the usual delete of a
+ * stopped container) costs one read.
+ */
+static int teardown_kill_cgroup(const struct husk_state_file *st, struct husk_error *err)
+{
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	int r;
+
+	if (st->n_cgroup_dirs == 0)
+		return 0;
+	r = cgroup_open(st->cgroup_dirs, st->n_cgroup_dirs, st->systemd_unit, &cg, err);
+	if (r == 0 && cgroup_exists(cg) && cgroup_pids(cg, &pids, &n, NULL) == 0 && n > 0)
+		r = cgroup_signal_all(cg, SIGKILL, err);
+	if (r < 0)
+		return husk_error_prefix(err, "container \"%s\": kill the processes of its cgroup",
+					 st->id);
+	return 0;
+}
+
 static int teardown_kill(const struct husk_state_file *st, struct husk_error *err)
 {
 	_cleanup_close_ int pidfd = -1;
 	int r;
 
+	r = teardown_kill_cgroup(st, err);
+	if (r < 0)
+		return r;
 	if (st->pid <= 0)
 		return 0;
 	pidfd = container_pidfd(st, err);
