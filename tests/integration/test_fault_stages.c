@@ -46,7 +46,7 @@ static const char *const start_stages[] = {
 
 /* src/launch/exec-child.c, join_stages[] */
 static const char *const exec_stages[] = {
-	"dumpable", "close-fds", "oom-score-adj", "lsm", "join-namespaces", "keyring",
+	"dumpable", "cgroup", "close-fds", "oom-score-adj", "lsm", "join-namespaces", "keyring",
 	"rlimits", "capabilities-bounding", "cwd-open", "seccomp-early", "user",
 	"capabilities", "cwd", "husk-init", "no-new-privileges", "lower-read-caps",
 };
