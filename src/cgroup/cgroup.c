@@ -221,14 +221,7 @@ const char *cg_group_dir(const struct cgroup *cg, enum cg_group g, bool *v2)
 	}
 	v1dir = g == CG_UNIFIED ? NULL : cg_hier_dir(cg, cg_group_v1_name(g));
 	*v2 = false;
-	if (v1dir)
-		return v1dir;
-	/* Pure v2: the group's controller is missing, but its directory is the one. */
-	if (u && !cg_find(cg, "memory") && !cg_find(cg, "pids") && !cg_find(cg, "cpu")) {
-		*v2 = true;
-		return u->dir;
-	}
-	return NULL;
+	return v1dir;
 }
 
 /* An open directory fd of h (O_RDONLY|O_DIRECTORY), opened once. */

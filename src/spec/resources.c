@@ -306,26 +306,27 @@ static int parse_cpu(const struct jr *r, const struct jnode *res, const struct j
 	return check_cpu(r, p, c);
 }
 
+/*
+ * runtime-spec 1.3 made .pids.limit optional ("pids": {} sets nothing) and
+ * gave 0 its plain meaning, no new process at all (pids.max 0); -1 is
+ * unlimited ("max").  Earlier runtimes read 0 as unlimited too.
+ */
 static int parse_pids(const struct jr *r, const struct jnode *res, const struct jpath *rp,
 		      struct husk_resources *out)
 {
 	const struct jpath *p = JP_KEY(rp, "pids");
-	const struct jnode *v, *f;
+	const struct jnode *v;
 	int ret;
 
 	ret = jr_get_object(r, res, rp, "pids", &v);
 	if (ret <= 0)
 		return ret;
-	ret = jr_require(r, v, p, "limit", &f);
-	if (ret < 0)
-		return ret;
 	ret = jr_get_opt_i64(r, v, p, "limit", INT64_MIN, INT64_MAX, &out->pids_limit);
 	if (ret < 0)
 		return ret;
-	/* runtime-spec 1.3: -1 and 0 both mean unlimited ("max"). */
-	if (out->pids_limit.value < -1)
-		return jr_fail(r, JP_KEY(p, "limit"), "must be a number of processes, or -1 or 0 "
-			       "for unlimited, got %lld", (long long)out->pids_limit.value);
+	if (out->pids_limit.set && out->pids_limit.value < -1)
+		return jr_fail(r, JP_KEY(p, "limit"), "must be a number of processes (0: none), or "
+			       "-1 for unlimited, got %lld", (long long)out->pids_limit.value);
 	return 0;
 }
 

@@ -405,8 +405,6 @@ Test(spec_errors, resources)
 		  "and m");
 	parse_err(RES("'devices':[{'allow':true,'type':'p'}]"),
 		  "config.json: .linux.resources.devices[0].type: expected \"a\", \"c\" or \"b\"");
-	parse_err(RES("'pids':{}"), "config.json: .linux.resources.pids.limit: required field is "
-		  "missing");
 	parse_err(RES("'blockIO':{'weight':65536}"),
 		  "config.json: .linux.resources.blockIO.weight: expected an unsigned 16-bit "
 		  "integer, got 65536");

@@ -192,8 +192,10 @@ Test(spec_resources, pids_limit_minus_one_zero_or_positive)
 	ok(RES("'pids':{'limit':-1}"));
 	ok(RES("'pids':{'limit':0}"));
 	ok(RES("'pids':{'limit':1}"));
+	ok(RES("'pids':{}"));            /* runtime-spec 1.3: limit is optional */
 	parse_err(RES("'pids':{'limit':-2}"),
-		  R "pids.limit: must be a number of processes, or -1 or 0 for unlimited, got -2");
+		  R "pids.limit: must be a number of processes (0: none), or -1 for unlimited, "
+		  "got -2");
 }
 
 /* ---- block I/O ------------------------------------------------------------------ */
