@@ -8,10 +8,13 @@
  * Pure logic: it reads a `struct husk_spec` and nothing else (no files, no
  * /proc, no kernel probing), so it judges a config the same way on any
  * machine, and judges configs written by podman, containerd or by hand
- * alike.  Each finding names a rule (HUSK-Annn), a severity, the JSON path
- * it is about, what is wrong and how to fix it.  The rules, with their CIS
- * Docker Benchmark and Kubernetes Pod Security mapping, are listed in
- * husk-audit(8) and by audit_rules().
+ * alike.  The one thing that depends on who runs it, whether this husk
+ * would enforce the config's cgroup limits, is handed in by the caller
+ * (struct audit_host; `husk audit` asks the cgroup code).  Each finding
+ * names a rule (HUSK-Annn), a severity, the JSON path it is about, what is
+ * wrong and how to fix it.  The rules, with their CIS Docker Benchmark
+ * and Kubernetes Pod Security mapping, are listed in husk-audit(8) and by
+ * audit_rules().
  */
 
 #include <stdbool.h>
@@ -50,7 +53,27 @@ struct audit_report {
 	size_t count[AUDIT_SEVERITY_COUNT];
 };
 
-/* Run every rule over spec.  Cannot fail (allocation failure aborts). */
+/*
+ * What the audit is told about the husk that would run the config, since
+ * it does not look at the host itself.
+ */
+struct audit_host {
+	/*
+	 * Why this invocation would not apply the config's cgroup limits
+	 * ("cgroup v1 has no delegation to uid 1000", from
+	 * cgroup_limits_unavailable()), or NULL when it would.  A limit that
+	 * is not applied earns nothing: A031-A033 report it as not enforced.
+	 */
+	const char *limits_unenforced;
+};
+
+/*
+ * Run every rule over spec, for a husk as host describes (NULL: limits
+ * enforced).  Cannot fail (allocation failure aborts).
+ */
+void audit_spec_on(const struct husk_spec *spec, const struct audit_host *host,
+		   struct audit_report *out);
+/* audit_spec_on() for a husk that enforces limits (root, or delegation). */
 void audit_spec(const struct husk_spec *spec, struct audit_report *out);
 /*
  * The config to audit: FILE ("-": standard input) or, without one,

@@ -8,6 +8,11 @@
  * config could not be read or parsed or the command line is wrong.  So
  * that 2 can be told from 1, this verb reports its own errors (once, like
  * main would) instead of returning them.
+ *
+ * The audit itself is pure logic over the config; whether this husk would
+ * enforce the config's limits (A031-A033) is the one thing about the host
+ * it is told, and this verb finds it out from the cgroup code, for the
+ * same --systemd-cgroup and --rootless a run would have.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +21,7 @@
 
 #include "cli.h"
 #include "husk/audit.h"
+#include "husk/cgroup.h"
 #include "husk/log.h"
 #include "husk/util.h"
 
@@ -56,11 +62,11 @@ static int audit_print(const struct audit_report *rep, const char *source, bool 
 	return 0;
 }
 
-static int audit_run(const struct audit_opts *o, const struct opt_result *args,
-		     struct husk_error *err)
+static int audit_run(const struct global_opts *g, const struct audit_opts *o,
+		     const struct opt_result *args, struct husk_error *err)
 {
 	_cleanup_spec_ struct husk_spec *spec = NULL;
-	_cleanup_free_ char *source = NULL;
+	_cleanup_free_ char *source = NULL, *unenforced = NULL;
 	enum audit_severity fail_on = AUDIT_HIGH;
 	struct audit_report rep;
 	bool json = false;
@@ -78,7 +84,8 @@ static int audit_run(const struct audit_opts *o, const struct opt_result *args,
 	r = audit_load(o->bundle, args->n_args ? args->args[0] : NULL, &source, &spec, err);
 	if (r < 0)
 		return r;
-	audit_spec(spec, &rep);
+	unenforced = cgroup_limits_unavailable(g->systemd_cgroup);
+	audit_spec_on(spec, &(struct audit_host){ .limits_unenforced = unenforced }, &rep);
 	r = audit_print(&rep, source, json, fail_on, err);
 	if (r == 0)
 		r = audit_fails(&rep, fail_on) ? AUDIT_EXIT_FINDINGS : 0;
@@ -107,7 +114,7 @@ int cmd_audit(const struct global_opts *g, int argc, char **argv, struct husk_er
 		return 0;
 	}
 	if (r == 0) {
-		r = audit_run(&o, &args, err);
+		r = audit_run(g, &o, &args, err);
 		opt_result_free(&args);
 	}
 	if (r < 0) {

@@ -77,6 +77,8 @@ struct audit_ctx {
 	 * severity lower with it.
 	 */
 	bool userns;
+	/* Why cgroup limits would not be applied (struct audit_host), or NULL. */
+	const char *limits_unenforced;
 	struct audit_report *report;
 	size_t cap;                        /* allocated findings */
 };

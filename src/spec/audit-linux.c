@@ -177,10 +177,10 @@ static void check_sysctl(struct audit_ctx *c)
 	}
 }
 
-/* Where the fixes point while husk has no cgroups: a limit from outside it. */
-#define LIMIT_OUTSIDE(prop)                                                            \
-	"; until husk applies cgroup limits, put one on husk itself (systemd-run --user "  \
-	"--scope -p " prop "=... husk run ...) or run the config with crun or runc"
+/* What makes this husk apply limits when c->limits_unenforced says it would not. */
+#define ENFORCE_HERE                                                                   \
+	"run husk as root, or on cgroup v2 in a cgroup delegated to its user "          \
+	"(systemd-run --user --scope -p Delegate=yes husk run ...)"
 
 /* The cpu fields that would limit or weigh the workload, as JSON paths. */
 static char *cpu_limits_set(const struct husk_cpu *cpu)
@@ -199,51 +199,66 @@ static char *cpu_limits_set(const struct husk_cpu *cpu)
 }
 
 /*
- * A031-A033.  This husk has no cgroups yet (create and run say so in a
- * notice): a limit in the config is not enforced and earns nothing.  It
- * gets the same rule and severity as a missing one, with a message that
- * names the field and says why it does not count.
+ * The fix for a missing limit: set it, and where this husk would not
+ * enforce it, also what would make it.
  */
+static char *missing_fix(const struct audit_ctx *c, const char *set_it)
+{
+	if (!c->limits_unenforced)
+		return xstrdup(set_it);
+	return xasprintf("%s, and " ENFORCE_HERE ": here it would not be enforced (%s)",
+			 set_it, c->limits_unenforced);
+}
+
+/*
+ * One of A031-A033: for a missing limit, or, where this husk would not
+ * apply it (c->limits_unenforced, e.g. rootless on cgroup v1), for one
+ * that is set: it earns nothing then, so it gets the same rule and
+ * severity as a missing one, and says which field and why.  A limit that
+ * would be applied is credited: no finding.
+ */
+static void check_limit(struct audit_ctx *c, enum audit_rule_index rule, enum audit_severity sev,
+			const char *path, const char *set, const char *set_it,
+			const char *missing_msg, const char *still)
+{
+	_cleanup_free_ char *fix = NULL;
+
+	if (!set) {
+		fix = missing_fix(c, set_it);
+		audit_add(c, rule, sev, path, fix, "%s", missing_msg);
+	} else if (c->limits_unenforced) {
+		audit_add(c, rule, sev, path, ENFORCE_HERE,
+			  "%s not enforced here: %s: %s", set, c->limits_unenforced, still);
+	}
+}
+
 void audit_check_resources(struct audit_ctx *c)
 {
 	const struct husk_resources *res = c->lx ? c->lx->resources : NULL;
 	const struct husk_memory *mem = res ? res->memory : NULL;
 	_cleanup_free_ char *cpu = cpu_limits_set(res ? res->cpu : NULL);
+	_cleanup_free_ char *pids = NULL, *memory = NULL, *cpus = NULL;
 
-	if (!res || !res->pids_limit.set || res->pids_limit.value <= 0)
-		audit_add(c, R_NO_PIDS_LIMIT, AUDIT_MEDIUM, ".linux.resources.pids.limit",
-			  "set .linux.resources.pids.limit (husk spec --hardened: 1000)"
-			  LIMIT_OUTSIDE("TasksMax"),
-			  "no pids limit: a fork bomb exhausts the host's process table");
-	else
-		audit_add(c, R_NO_PIDS_LIMIT, AUDIT_MEDIUM, ".linux.resources.pids.limit",
-			  "keep it for runtimes that enforce it" LIMIT_OUTSIDE("TasksMax"),
-			  "pids.limit %lld is not enforced by this husk (cgroups are not "
-			  "implemented yet): a fork bomb still exhausts the host's process table",
-			  (long long)res->pids_limit.value);
-	if (!mem || !mem->limit.set || mem->limit.value <= 0)
-		audit_add(c, R_NO_MEMORY_LIMIT, AUDIT_LOW, ".linux.resources.memory.limit",
-			  "set .linux.resources.memory.limit (husk spec --hardened --memory 512M)"
-			  LIMIT_OUTSIDE("MemoryMax"),
-			  "no memory limit: the workload can take the host's memory until the "
-			  "OOM killer picks something, not necessarily in the container");
-	else
-		audit_add(c, R_NO_MEMORY_LIMIT, AUDIT_LOW, ".linux.resources.memory.limit",
-			  "keep it for runtimes that enforce it" LIMIT_OUTSIDE("MemoryMax"),
-			  "memory.limit %lld is not enforced by this husk (cgroups are not "
-			  "implemented yet): the workload can still take the host's memory",
-			  (long long)mem->limit.value);
-	if (!cpu)
-		audit_add(c, R_NO_CPU_LIMIT, AUDIT_LOW, ".linux.resources.cpu",
-			  "set .linux.resources.cpu quota and period, or shares (husk spec "
-			  "--hardened --cpus 1.5)" LIMIT_OUTSIDE("CPUQuota"),
-			  "no CPU limit or weight: the workload competes for every CPU of the "
-			  "host on equal terms with it");
-	else
-		audit_add(c, R_NO_CPU_LIMIT, AUDIT_LOW, ".linux.resources.cpu",
-			  "keep them for runtimes that enforce them" LIMIT_OUTSIDE("CPUQuota"),
-			  "%s %s not enforced by this husk (cgroups are not implemented yet): the "
-			  "workload still competes for every CPU of the host", cpu,
-			  strchr(cpu, ',') ? "are" : "is");
+	if (res && res->pids_limit.set && res->pids_limit.value > 0)
+		pids = xasprintf("pids.limit %lld is", (long long)res->pids_limit.value);
+	if (mem && mem->limit.set && mem->limit.value > 0)
+		memory = xasprintf("memory.limit %lld is", (long long)mem->limit.value);
+	if (cpu)
+		cpus = xasprintf("%s %s", cpu, strchr(cpu, ',') ? "are" : "is");
+	check_limit(c, R_NO_PIDS_LIMIT, AUDIT_MEDIUM, ".linux.resources.pids.limit", pids,
+		    "set .linux.resources.pids.limit (husk spec --hardened: 1000)",
+		    "no pids limit: a fork bomb exhausts the host's process table",
+		    "a fork bomb still exhausts the host's process table");
+	check_limit(c, R_NO_MEMORY_LIMIT, AUDIT_LOW, ".linux.resources.memory.limit", memory,
+		    "set .linux.resources.memory.limit (husk spec --hardened --memory 512M)",
+		    "no memory limit: the workload can take the host's memory until the OOM "
+		    "killer picks something, not necessarily in the container",
+		    "the workload can still take the host's memory");
+	check_limit(c, R_NO_CPU_LIMIT, AUDIT_LOW, ".linux.resources.cpu", cpus,
+		    "set .linux.resources.cpu quota and period, or shares (husk spec "
+		    "--hardened --cpus 1.5)",
+		    "no CPU limit or weight: the workload competes for every CPU of the host "
+		    "on equal terms with it",
+		    "the workload still competes for every CPU of the host");
 	check_sysctl(c);
 }

@@ -187,10 +187,12 @@ static void sort_findings(struct audit_report *r)
  * A user namespace joined by a path that is not the runtime's own counts:
  * its mappings are not in this config, and the usual case is a pod's.
  */
-void audit_spec(const struct husk_spec *spec, struct audit_report *out)
+void audit_spec_on(const struct husk_spec *spec, const struct audit_host *host,
+		   struct audit_report *out)
 {
 	struct audit_ctx c = {
 		.spec = spec, .proc = spec->process, .lx = spec->linux_, .report = out,
+		.limits_unenforced = host ? host->limits_unenforced : NULL,
 	};
 	long idx;
 	enum ns_share user = audit_ns_share(&c, NS_USER, &idx);
@@ -212,6 +214,11 @@ void audit_spec(const struct husk_spec *spec, struct audit_report *out)
 	audit_check_devices(&c);
 	audit_check_resources(&c);
 	sort_findings(out);
+}
+
+void audit_spec(const struct husk_spec *spec, struct audit_report *out)
+{
+	audit_spec_on(spec, NULL, out);
 }
 
 void audit_report_free(struct audit_report *r)

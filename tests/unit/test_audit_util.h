@@ -8,11 +8,10 @@
  * A config is built from parts (struct cfg), each a JSON fragment with
  * single quotes (q() from test_spec_util.h makes them double).  Every part
  * left NULL takes a default, and the defaults together make a config the
- * audit finds nothing in, not even a low finding, but for the limit rules
- * (A031-A033): this husk does not enforce cgroup limits yet, so they are
- * reported whether the config sets limits or not.  A test changes one part
- * and expects exactly the rule it is about; the limit rules are left out
- * of "exactly" unless the test is about one of them.
+ * audit finds nothing in, not even a low finding: a test changes one part
+ * and expects exactly the rule it is about.  The audit is run for a husk
+ * that enforces limits (audit_spec()), unless a test says otherwise with
+ * audit_cfg_on().
  */
 
 #include <criterion/criterion.h>
@@ -94,43 +93,40 @@ static inline char *cfg_text(const struct cfg *c)
 
 #undef D
 
-/* Parse text (double quotes) and audit it. */
-static inline void audit_text(const char *json, struct audit_report *rep)
+/*
+ * Parse text (double quotes) and audit it: with audit_spec() when host is
+ * NULL, else with audit_spec_on() for that host.
+ */
+static inline void audit_text_on(const char *json, const struct audit_host *host,
+				 struct audit_report *rep)
 {
 	_cleanup_spec_ struct husk_spec *s = NULL;
 	struct husk_error err = { 0 };
 
 	cr_assert_eq(spec_parse(json, strlen(json), "config.json", &s, &err), 0,
 		     "spec_parse: %s\n%s", err.msg, json);
-	audit_spec(s, rep);
+	if (host)
+		audit_spec_on(s, host, rep);
+	else
+		audit_spec(s, rep);
+}
+
+static inline void audit_text(const char *json, struct audit_report *rep)
+{
+	audit_text_on(json, NULL, rep);
+}
+
+static inline void audit_cfg_on(const struct cfg *c, const struct audit_host *host,
+				struct audit_report *rep)
+{
+	_cleanup_free_ char *json = cfg_text(c);
+
+	audit_text_on(json, host, rep);
 }
 
 static inline void audit_cfg(const struct cfg *c, struct audit_report *rep)
 {
-	_cleanup_free_ char *json = cfg_text(c);
-
-	audit_text(json, rep);
-}
-
-/* A031-A033: reported for every config while husk has no cgroups. */
-static inline bool limit_rule(const char *id)
-{
-	return strcmp(id, "HUSK-A031") == 0 || strcmp(id, "HUSK-A032") == 0 ||
-	       strcmp(id, "HUSK-A033") == 0;
-}
-
-/* How many findings, leaving out the limit rules other than `keep` (may be NULL). */
-static inline size_t count_others(const struct audit_report *rep, const char *keep)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < rep->n; i++) {
-		const char *id = rep->findings[i].rule->id;
-
-		if (!limit_rule(id) || (keep && strcmp(id, keep) == 0))
-			n++;
-	}
-	return n;
+	audit_cfg_on(c, NULL, rep);
 }
 
 /* How many findings of rule `id`. */
@@ -184,7 +180,7 @@ static inline void expect_only(const struct cfg *c, const char *id, size_t n,
 	audit_cfg(c, &rep);
 	list = rule_list(&rep);
 	cr_expect_eq(count_rule(&rep, id), n, "%s: want %zu, got:%s", id, n, list);
-	cr_expect_eq(count_others(&rep, id), n, "%s: other findings too:%s", id, list);
+	cr_expect_eq(rep.n, n, "%s: other findings too:%s", id, list);
 	f = find_rule(&rep, id);
 	if (f && n) {
 		cr_expect_eq(f->severity, sev, "%s: severity %s, want %s", id,
@@ -212,7 +208,7 @@ static inline size_t cfg_count(const struct cfg *c, const char *id, int *severit
 	return n;
 }
 
-/* Expect no finding at all but the limit rules. */
+/* Expect no finding at all. */
 static inline void expect_clean(const struct cfg *c)
 {
 	struct audit_report rep;
@@ -220,7 +216,7 @@ static inline void expect_clean(const struct cfg *c)
 
 	audit_cfg(c, &rep);
 	list = rule_list(&rep);
-	cr_expect_eq(count_others(&rep, NULL), 0, "expected no findings, got:%s", list);
+	cr_expect_eq(rep.n, 0, "expected no findings, got:%s", list);
 	audit_report_free(&rep);
 }
 
