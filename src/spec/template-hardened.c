@@ -29,11 +29,9 @@
  *    as podman's.
  *  - a pids limit, memory and CPU limits when given, RLIMIT_NOFILE 1024,
  *    and a device cgroup that denies everything (as root; rootless has no
- *    device controller).  husk has no cgroups yet: run names these in its
- *    one-line notice (src/spec/unapplied.c) and audit does not count them.
- *    They are written all the same, because they are the right config:
- *    other runtimes enforce them today, and husk will once cgroups land,
- *    without anyone regenerating a config.
+ *    device controller).  husk applies them (rootless only with a
+ *    delegated cgroup v2; otherwise the cgroup manager's one-line notice
+ *    names them).
  */
 #include <errno.h>
 #include <string.h>
