@@ -162,7 +162,7 @@ static int mount_cgroup_v1(const struct mount_job *job, const struct host_cgroup
 	r = mnt_setattr(tmp, MOUNT_ATTR_RDONLY, 0, false);
 	if (r < 0)
 		return husk_error_set(err, -r, "make /sys/fs/cgroup read-only");
-	return 0;
+	return TAKE_FD(tmp);    /* the mount, for its propagation */
 }
 
 /*

@@ -5,7 +5,7 @@
  * mounts cgroup2 on /sys/fs/cgroup in place of the hybrid tree; every husk
  * it starts inherits that view.  This host's cgroup2 hierarchy has no
  * controller but hugetlb, so these tests cover what needs none: placement
- * (CLONE_INTO_CGROUP), removal, cgroup.kill, hugetlb, and, rootless, a
+ * (CLONE_INTO_CGROUP), freezing, removal, cgroup.kill, hugetlb, and, rootless, a
  * subtree delegated to the test user as systemd delegates one (the
  * directory and its cgroup.procs, cgroup.subtree_control and
  * cgroup.threads chowned to it).
@@ -55,6 +55,28 @@ static char *state_pid(struct hctx *c, const char *id)
 	return pid;
 }
 
+/* pause: cgroup.freeze is 1 and `state` says paused; resume: back to running. */
+static void pause_resume(struct hctx *c, const char *rel)
+{
+	struct hres r = { 0 };
+	char *file = cg_file(rel, "cgroup.freeze"), *v;
+
+	HUSK(c, &r, "pause", c->id);
+	assert_husk_ok(&r);
+	v = read_text(file);
+	cr_assert(v && v[0] == '1', "%s after pause: %s", file, v);
+	free(v);
+	cr_assert(wait_status(c, c->id, "paused", 2000), "state does not say paused");
+	HUSK(c, &r, "resume", c->id);
+	assert_husk_ok(&r);
+	v = read_text(file);
+	cr_assert(v && v[0] == '0', "%s after resume: %s", file, v);
+	free(v);
+	cr_assert(wait_status(c, c->id, "running", 2000), "state does not say running");
+	free(file);
+	hres_free(&r);
+}
+
 /* cgroup.procs of the cgroup `rel` lists `pid`. */
 static void assert_in_cgroup(const char *rel, const char *pid)
 {
@@ -90,6 +112,7 @@ static void placement_hugetlb_and_removal(struct hctx *c)
 	assert_husk_ok(&r);
 	pid = state_pid(c, c->id);
 	assert_in_cgroup(rel, pid);
+	pause_resume(c, rel);
 	max = read_text(cg_file(rel, "hugetlb.2MB.max"));
 	cr_assert(max && strcmp(max, "4194304\n") == 0, "hugetlb.2MB.max: %s", max);
 	HUSK(c, &r, "delete", "--force", c->id);
@@ -169,6 +192,9 @@ static void delegated_subtree(struct hctx *c)
 	assert_not_contains(r.err, "not applied");
 	pid = state_pid(c, c->id);
 	assert_in_cgroup(rel, pid);
+	pause_resume(c, rel);
+	HUSK(c, &r, "pause", c->id);
+	assert_husk_ok(&r);
 	HUSK(c, &r, "delete", "--force", c->id);
 	assert_husk_ok(&r);
 	cr_assert(access(cg_file(rel, ""), F_OK) < 0, "the cgroup %s is still there", rel);

@@ -345,7 +345,8 @@ static bool recorded_rootless(struct hctx *c, const char *id)
  * The global --rootless: auto (the default) is true for a user and false
  * for the host's root; true and false override it and are recorded, and
  * neither changes how the container is built (a user still gets its user
- * namespace with --rootless false).
+ * namespace with --rootless false), only whether a cgroup husk cannot make
+ * is an error (false) or a notice (true).
  */
 HTEST(flags, rootless_is_recorded_in_the_state)
 {
@@ -362,9 +363,21 @@ HTEST(flags, rootless_is_recorded_in_the_state)
 	assert_husk_ok(&r);
 	cr_assert(recorded_rootless(c, yes), "--rootless true as %s", c->mode_name);
 
+	/* false means what it means to runc: cgroups are expected to be husk's
+	 * to make, so a user without a delegated cgroup gets the error. */
 	HUSK(c, &r, "--rootless=false", "create", "--bundle", c->bundle, no);
-	assert_husk_ok(&r);
-	cr_assert_not(recorded_rootless(c, no), "--rootless false as %s", c->mode_name);
+	if (c->mode == MODE_ROOTLESS && r.code != 0) {
+		assert_husk_fails(&r);
+		assert_contains(r.err, "cgroup");
+		char *dir = NULL;
+
+		cr_assert(asprintf(&dir, "%s/%s", c->state, no) > 0);
+		cr_assert(access(dir, F_OK) < 0, "the failed create left %s", dir);
+		free(dir);
+	} else {
+		assert_husk_ok(&r);
+		cr_assert_not(recorded_rootless(c, no), "--rootless false as %s", c->mode_name);
+	}
 
 	HUSK(c, &r, "--rootless", "maybe", "state", c->id);
 	assert_husk_fails(&r);
