@@ -173,6 +173,7 @@ enum host_feature {
 	HOST_FEATURE_CLONE3,        /* clone3(2), 5.3 */
 	HOST_FEATURE_MOUNT_API,     /* fsopen(2), open_tree(2) & co, 5.2 */
 	HOST_FEATURE_CGROUP_KILL,   /* cgroup.kill in cgroup2 directories, 5.14 */
+	HOST_FEATURE_RESCTRL,       /* Intel RDT: resctrl mounted at /sys/fs/resctrl */
 	HOST_FEATURE_COUNT,
 };
 
@@ -185,7 +186,7 @@ enum host_feature {
  */
 bool host_has(enum host_feature feature);
 
-/* "openat2", "clone3", "mount-api", "cgroup.kill". */
+/* "openat2", "clone3", "mount-api", "cgroup.kill", "resctrl". */
 const char *host_feature_name(enum host_feature feature);
 
 /* ---- tests ---------------------------------------------------------------- */

@@ -116,6 +116,12 @@ static int inputs_load(struct create_ctx *x, struct husk_error *err)
 		husk_error_hint(err, "is --bundle right? 'husk spec' writes a default config.json");
 	if (r == 0)
 		r = spec_parse(x->config_text, x->config_len, "config.json", &x->spec, err);
+	if (r == 0 && x->spec->linux_ && x->spec->linux_->intel_rdt &&
+	    !host_has(HOST_FEATURE_RESCTRL))
+		r = husk_error_setq(err, EOPNOTSUPP, "config.json: .linux.intelRdt: this host has "
+				    "no Intel RDT (no resctrl filesystem at /sys/fs/resctrl): drop "
+				    ".linux.intelRdt, or run where the CPU has RDT and resctrl is "
+				    "mounted");
 	if (r == 0)
 		r = spec_check_supported(x->spec, err);
 	if (r == 0)

@@ -568,11 +568,20 @@ static bool probe_cgroup_kill(void)
 	return exists(file);
 }
 
+/* RDT's control filesystem where the kernel docs mount it (RDTGROUP_SUPER_MAGIC). */
+static bool probe_resctrl(void)
+{
+	_cleanup_free_ char *dir = sys_path("fs/resctrl");
+
+	return fs_type(dir) == 0x7655821;
+}
+
 static bool (*const feature_probe[HOST_FEATURE_COUNT])(void) = {
 	[HOST_FEATURE_OPENAT2] = probe_openat2,
 	[HOST_FEATURE_CLONE3] = probe_clone3,
 	[HOST_FEATURE_MOUNT_API] = probe_mount_api,
 	[HOST_FEATURE_CGROUP_KILL] = probe_cgroup_kill,
+	[HOST_FEATURE_RESCTRL] = probe_resctrl,
 };
 
 static const char *const feature_names[HOST_FEATURE_COUNT] = {
@@ -580,6 +589,7 @@ static const char *const feature_names[HOST_FEATURE_COUNT] = {
 	[HOST_FEATURE_CLONE3] = "clone3",
 	[HOST_FEATURE_MOUNT_API] = "mount-api",
 	[HOST_FEATURE_CGROUP_KILL] = "cgroup.kill",
+	[HOST_FEATURE_RESCTRL] = "resctrl",
 };
 
 bool host_has(enum host_feature feature)

@@ -376,6 +376,52 @@ Test(util_host, layout_hybrid)
 	assert_path(cg->own_dir, "sys/fs/cgroup/unified");
 }
 
+/*
+ * The v1 controllers come from /proc/self/cgroup, each with its hierarchy's
+ * mount (co-mounted ones sharing "cpu,cpuacct") and our cgroup in it;
+ * named hierarchies, the cgroup2 line and controllers whose hierarchy is
+ * not mounted where it is conventionally are left out.
+ */
+Test(util_host, v1_controllers_and_our_cgroups_in_them)
+{
+	const struct host_cgroup *cg;
+	const struct host_cgroup_v1 *v;
+
+	mk("sys/fs/cgroup", NULL);
+	mount_fake("sys/fs/cgroup/cpu,cpuacct", CGROUP_SUPER_MAGIC);
+	mount_fake("sys/fs/cgroup/memory", CGROUP_SUPER_MAGIC);
+	mount_fake("sys/fs/cgroup/systemd", CGROUP_SUPER_MAGIC);
+	mount_fake("sys/fs/cgroup/unified", CGROUP2_SUPER_MAGIC);
+	mk("proc/self/cgroup", "5:name=systemd:/user.slice\n4:rdma:/\n3:memory:/a/b\n"
+	   "2:cpu,cpuacct:/c\n0::/u\n");
+	cg = host_cgroup();
+	cr_assert_eq(cg->n_v1, 3, "cpu, cpuacct, memory; not name=systemd, not unmounted rdma");
+	v = host_cgroup_v1("memory");
+	cr_assert_not_null(v);
+	assert_path(v->mount, "sys/fs/cgroup/memory");
+	cr_assert_str_eq(v->own_path, "/a/b");
+	v = host_cgroup_v1("cpuacct");
+	cr_assert_not_null(v);
+	assert_path(v->mount, "sys/fs/cgroup/cpu,cpuacct");
+	cr_assert_str_eq(v->own_path, "/c");
+	cr_assert_null(host_cgroup_v1("rdma"));
+	cr_assert_null(host_cgroup_v1("systemd"));
+	cr_assert_str_eq(cg->own_path, "/u");
+}
+
+/* Intel RDT is there when resctrl is mounted at /sys/fs/resctrl. */
+Test(util_host, resctrl_is_a_mounted_resctrl)
+{
+	cr_assert_not(host_has(HOST_FEATURE_RESCTRL), "nothing there");
+	reread();
+	mk("sys/fs/resctrl", NULL);
+	cr_assert_not(host_has(HOST_FEATURE_RESCTRL), "a plain directory");
+	reread();
+	mount_fake("sys/fs/resctrl", 0x7655821);
+	cr_assert(host_has(HOST_FEATURE_RESCTRL));
+	cr_assert_str_eq(host_feature_name(HOST_FEATURE_RESCTRL), "resctrl");
+}
+
 Test(util_host, layout_v1)
 {
 	const struct host_cgroup *cg;
