@@ -123,10 +123,13 @@ Test(cgroup_manager, components_up_to_name_max)
 
 /*
  * A FIFO in place of a cgroup.subtree_control, read by a thread: every
- * write to it, in order (a plain file would keep only the last).
+ * write to it, in order (a plain file would keep only the last).  Opened
+ * O_RDWR (Linux: never blocks), the reader never sees an end of file, so
+ * nothing a writer leaves between two reads is lost.
  */
 struct fifo_log {
 	char *path;
+	int fd;
 	char buf[1024];
 	size_t len;
 	pthread_t thread;
@@ -135,18 +138,12 @@ struct fifo_log {
 static void *fifo_read(void *arg)
 {
 	struct fifo_log *l = arg;
+	ssize_t k;
 
-	while (!strstr(l->buf, "|end")) {
-		int fd = open(l->path, O_RDONLY | O_CLOEXEC);
-		ssize_t k;
-
-		if (fd < 0)
-			break;
-		while (l->len < sizeof(l->buf) - 1 &&
-		       (k = read(fd, l->buf + l->len, sizeof(l->buf) - 1 - l->len)) > 0)
-			l->len += (size_t)k;
+	while (!strstr(l->buf, "|end") && l->len < sizeof(l->buf) - 1 &&
+	       (k = read(l->fd, l->buf + l->len, sizeof(l->buf) - 1 - l->len)) > 0) {
+		l->len += (size_t)k;
 		l->buf[l->len] = '\0';
-		close(fd);
 	}
 	return NULL;
 }
@@ -157,6 +154,8 @@ static void fifo_start(struct fifo_log *l, const char *rel)
 	l->len = 0;
 	l->buf[0] = '\0';
 	cr_assert_eq(mkfifo(l->path, 0644), 0, "mkfifo %s: %m", l->path);
+	l->fd = open(l->path, O_RDWR | O_CLOEXEC);
+	cr_assert_geq(l->fd, 0);
 	cr_assert_eq(pthread_create(&l->thread, NULL, fifo_read, l), 0);
 }
 
@@ -169,6 +168,7 @@ static const char *fifo_stop(struct fifo_log *l)
 	cr_assert_eq(write(fd, "|end", 4), 4);
 	close(fd);
 	cr_assert_eq(pthread_join(l->thread, NULL), 0);
+	close(l->fd);
 	free(l->path);
 	return l->buf;
 }
