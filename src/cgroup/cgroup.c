@@ -29,32 +29,40 @@
 /* ---- paths --------------------------------------------------------------------- */
 
 /*
- * .linux.cgroupsPath, checked: every component a plain name (no "." or
- * "..", nothing a cgroup directory cannot be named), so the result stays
- * below the hierarchy root whatever it is joined to.  Returns it without
- * repeated or trailing slashes; *absolute says whether it began with '/'.
+ * .linux.cgroupsPath (or, `sub`, exec's --cgroup below the container's
+ * cgroup), checked: every component a plain name (no "." or "..", nothing
+ * a cgroup directory cannot be named), so the result stays below the
+ * hierarchy root, or the container's cgroup, whatever it is joined to.
+ * Returns it without repeated or trailing slashes; *absolute says whether
+ * it began with '/'.  A --cgroup of "/" is the container's cgroup itself
+ * (*out NULL); a cgroupsPath of "/" is refused.
  */
-static int path_check(const char *in, char **out, bool *absolute, struct husk_error *err)
+static int path_check(const char *in, bool sub, char **out, bool *absolute,
+		      struct husk_error *err)
 {
 	_cleanup_free_ char *copy = xstrdup(in), *norm = xstrdup("");
+	const char *what = sub ? "--cgroup" : "config.json: .linux.cgroupsPath";
 	char *c, *save = NULL;
 
 	*absolute = in[0] == '/';
+	*out = NULL;
 	for (c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
 		char *next;
 
 		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
-			return husk_error_setq(err, EINVAL, "config.json: .linux.cgroupsPath: \"%s\" "
-					       "has a \"%s\" component: the container's cgroup "
-					       "must stay below the cgroup root", in, c);
+			return husk_error_setq(err, EINVAL, "%s: \"%s\" has a \"%s\" component: %s",
+					       what, in, c, sub ? "the process's cgroup must be "
+					       "below the container's" : "the container's cgroup "
+					       "must stay below the cgroup root");
 		if (strlen(c) > NAME_MAX)
-			return husk_error_setq(err, ENAMETOOLONG, "config.json: .linux.cgroupsPath: "
-					       "a component of \"%.60s...\" is longer than %d bytes",
-					       in, NAME_MAX);
+			return husk_error_setq(err, ENAMETOOLONG, "%s: a component of \"%.60s...\" "
+					       "is longer than %d bytes", what, in, NAME_MAX);
 		next = xasprintf("%s/%s", norm, c);
 		free(norm);
 		norm = next;
 	}
+	if (!*norm && sub)
+		return 0;
 	if (!*norm)
 		return husk_error_setq(err, EINVAL, "config.json: .linux.cgroupsPath: \"%s\" names "
 				       "the cgroup root itself; give the container a cgroup of its "
@@ -424,7 +432,7 @@ int cgroup_create(const struct cgroup_opts *o, struct cgroup **out, struct husk_
 		return r;
 	}
 	if (o->path && *o->path) {
-		r = path_check(o->path, &path, &absolute, err);
+		r = path_check(o->path, false, &path, &absolute, err);
 		if (r < 0)
 			return r;
 	} else {
@@ -525,9 +533,9 @@ int cgroup_procs_fds(struct cgroup *cg, const char *sub, int **fds, size_t *n,
 	*fds = NULL;
 	*n = 0;
 	if (sub && *sub) {
-		r = path_check(sub, &rel, &absolute, err);
+		r = path_check(sub, true, &rel, &absolute, err);
 		if (r < 0)
-			return husk_error_prefix(err, "--cgroup");
+			return r;
 	}
 	for (size_t i = 0; i < cg->n; i++) {
 		_cleanup_free_ char *dir = rel ? xasprintf("%s%s", cg->h[i].dir, rel)
