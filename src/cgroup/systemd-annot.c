@@ -12,7 +12,6 @@
  */
 
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,7 +131,7 @@ static const struct {
 	{ "uint32", 'u', 0, 4294967295.0 },
 	{ "int64", 'x', -9223372036854775808.0, 9223372036854775807.0 },
 	{ "uint64", 't', 0, 18446744073709551615.0 },
-	{ "double", 'd', -INFINITY, INFINITY },
+	{ "double", 'd', -__builtin_inf(), __builtin_inf() },
 };
 
 /*
@@ -235,7 +234,7 @@ static int sec_to_usec(struct sd_prop *p)
 	else if (strchr("xin", p->type[0]))
 		p->v.u = (uint64_t)p->v.i * 1000000;
 	else
-		p->v.u = (uint64_t)llround(sec * 1e6);
+		p->v.u = (uint64_t)(sec * 1e6 + 0.5);  /* no libm */
 	strcpy(p->type, "t");
 	return 0;
 }
