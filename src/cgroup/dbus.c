@@ -4,23 +4,28 @@
  * dbus-conn.c).
  *
  * Why husk speaks D-Bus itself instead of linking Debian's libdbus-1.a
- * (measured on this machine, Debian 12, libdbus 1.14.10, musl-gcc -O2):
+ * (measured on this machine: Debian 12, libdbus 1.14.10, musl-gcc -O2,
+ * husk linked -static-pie as src/libc/musl.mk does):
  *
- *   - size: a static musl program calling dbus_connection_open_private +
- *     dbus_connection_send_with_reply_and_block pulls in 449 archive
- *     members' sections, 210 KB of libdbus code and data plus 96 KB of
- *     musl (pthread, stdio, syslog ...); the program is 444 KB against
- *     25 KB for printf alone.  Linked into husk it adds ~300 KB to a
- *     ~590 KB text.  This client (dbus.c + dbus-conn.c + systemd.c) adds
- *     about 20 KB (see the report of issue 12 for the exact numbers).
+ *   - size: husk linked with libdbus-1.a and a function calling
+ *     dbus_connection_open_private + send_with_reply_and_block grows by
+ *     283,608 bytes of text (580 KB -> 900 KB with this client still in);
+ *     this client is 13.7 KB of text (dbus.o 7.2 KB + dbus-conn.o 6.5 KB).
+ *     The systemd logic above it (systemd*.c, 21.7 KB) is needed either way.
  *   - it does not link as is: the archive is built against glibc and needs
- *     __snprintf_chk, __vsnprintf_chk, __vsprintf_chk, __vfprintf_chk,
- *     __vsyslog_chk shims in src/libc/, and sd_listen_fds/sd_is_socket from
- *     libsystemd, which Debian ships no static archive of (stubs again).
- *   - launch cost: both make the same round trips to systemd, which
- *     dominate (~0.2-0.4 ms a call); libdbus adds its thread locks and an
- *     extra round trip (it waits for OK before sending BEGIN); this client
- *     pipelines AUTH, BEGIN and the first call in one write.
+ *     __snprintf_chk, __vsnprintf_chk, __vsprintf_chk, __vfprintf_chk and
+ *     __vsyslog_chk shims beyond src/libc/glibc-abi.c, and sd_listen_fds /
+ *     sd_is_socket from libsystemd, which Debian ships no static archive
+ *     of (stubs again).
+ *   - launch cost, connect + auth + one GetUnit call on systemd's private
+ *     socket, in a loop in one process: this client 2.4-3.8 ms a round
+ *     (systemd's setup of each new connection dominates on this VM); a
+ *     libdbus program failed 15-17 of 20 rounds with "Did not receive a
+ *     reply" (the glibc-dynamic build of the same program too, and it
+ *     succeeded under strace: a timing issue against systemd 252 that was
+ *     not chased further).  libdbus also makes one more round trip (it
+ *     waits for OK before NEGOTIATE_UNIX_FD and BEGIN); this client sends
+ *     AUTH and BEGIN in one write.
  *
  * What husk needs is small: method calls with the signatures of
  * StartTransientUnit (ssa(sv)a(sa(sv))), StopUnit (ss), Get (ss), their
@@ -437,7 +442,7 @@ int dbus_msg_parse(uint8_t *raw, size_t len, struct dbus_msg *m)
 {
 	*m = (struct dbus_msg){ .raw = raw, .raw_len = len, .sig = "" };
 	long total = dbus_msg_size(raw, len, len);
-	if (total != (long)len)
+	if (total <= 0 || total != (long)len)   /* 0: not even a fixed header */
 		return -EBADMSG;
 	bool swap = raw[0] != NATIVE_ENDIAN;
 	struct dbus_rd r = { .p = raw, .len = len, .pos = 4, .swap = swap };

@@ -128,7 +128,9 @@ struct dbus_conn;
  * Connect to the first answering unix: entry of a D-Bus address
  * ("unix:path=/run/systemd/private", "unix:abstract=x;unix:path=/y",
  * %-escapes allowed), authenticate as our uid (SASL EXTERNAL), and, when
- * `bus` (a bus daemon, not systemd's private peer socket), say Hello.
+ * `bus` (a bus daemon, not systemd's private peer socket), say Hello; a
+ * peer that answers Hello with UnknownObject/UnknownMethod is taken as a
+ * peer, so `bus` may be true when the kind is not known.
  * -ENOENT/-ECONNREFUSED/-EACCES when nothing listens there.
  */
 int dbus_connect(const char *address, bool bus, int timeout_ms, struct dbus_conn **out,

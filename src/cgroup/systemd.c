@@ -13,8 +13,8 @@
  *
  * HUSK_SYSTEMD_BUS=<D-Bus address> replaces that list (the tests point it
  * at a systemd booted in a container: unix:path=/proc/<pid>/root/run/
- * systemd/private).  An address whose path ends in /systemd/private is
- * systemd's peer socket; any other is a bus daemon and gets a Hello.
+ * systemd/private).  It may be systemd's peer socket or a bus daemon:
+ * husk says Hello, and a peer's "unknown object" answer tells them apart.
  *
  * A scope's start job completes as soon as systemd has moved the pid, but
  * husk still waits for JobRemoved (as systemd-run does): only then is the
@@ -90,7 +90,7 @@ int cg_systemd_name(const char *cgroups_path, const char *id, bool rootless, cha
 		return husk_error_set(err, EOPNOTSUPP, ".linux.cgroupsPath \"%s\": a .slice as the "
 				      "container's unit is not supported; give a name for a scope",
 				      path);
-	char u[512];
+	char u[sizeof(prefix) + sizeof(name) + 8];
 	if (ends_with(name, ".scope"))
 		snprintf(u, sizeof(u), "%s", name);
 	else
@@ -124,7 +124,7 @@ static size_t places(bool rootless, struct place p[3])
 	const char *env = getenv("HUSK_SYSTEMD_BUS");
 	if (env && *env) {
 		snprintf(p[0].address, sizeof(p[0].address), "%s", env);
-		p[0].bus = !ends_with(env, "/systemd/private");
+		p[0].bus = true;        /* dbus_connect() finds out */
 		return 1;
 	}
 	if (!rootless) {
