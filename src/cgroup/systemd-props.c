@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup/cgroup-internal.h"
 #include "cgroup/systemd.h"
 #include "husk/util.h"
 
@@ -230,7 +231,7 @@ static int cpu_props(const struct husk_cpu *c, struct sd_props *ps, struct husk_
 		if (s < 2 || s > 262144)
 			return husk_error_set(err, EINVAL, ".linux.resources.cpu.shares: %llu is "
 					      "outside 2..262144", (unsigned long long)s);
-		if (sd_prop_u64(ps, "CPUWeight", 1 + ((s - 2) * 9999) / 262142) < 0)
+		if (sd_prop_u64(ps, "CPUWeight", cg_cpu_shares_to_weight(s)) < 0)
 			return -ENOMEM;
 	}
 	uint64_t period = c->period.set ? c->period.value : 100000;
@@ -288,7 +289,7 @@ int sd_props_from_resources(const struct husk_resources *r, struct sd_props *ps,
 		if (w < 10 || w > 1000)
 			return husk_error_set(err, EINVAL, ".linux.resources.blockIO.weight: %llu is "
 					      "outside 10..1000", (unsigned long long)w);
-		if (sd_prop_u64(ps, "IOWeight", 1 + (w - 10) * 9999 / 990) < 0)
+		if (sd_prop_u64(ps, "IOWeight", cg_blkio_to_io_weight(w)) < 0)
 			return husk_error_set(err, ENOMEM, ".linux.resources.blockIO");
 	}
 	return 0;

@@ -483,7 +483,8 @@ Test(systemd, scope_limits_stop, .fini = sd_fini, .timeout = 120)
 	cr_expect_eq(out->u[1], 64u << 20, "MemoryLow");
 	cr_expect_eq(out->u[2], 99, "TasksMax %llu: the annotation overrides pids.limit",
 		     (unsigned long long)out->u[2]);
-	cr_expect_eq(out->u[3], 39, "CPUWeight %llu", (unsigned long long)out->u[3]);
+	cr_expect_eq(out->u[3], 100, "CPUWeight %llu: the curve keeps 1024 -> 100",
+		     (unsigned long long)out->u[3]);
 	cr_expect_eq(out->u[4], 500000, "CPUQuotaPerSecUSec %llu", (unsigned long long)out->u[4]);
 	cr_expect_eq(out->u[5], 100000, "CPUQuotaPeriodUSec");
 	cr_expect_eq(out->u[6], 7000000, "TimeoutStopUSec %llu", (unsigned long long)out->u[6]);

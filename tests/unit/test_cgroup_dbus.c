@@ -197,7 +197,8 @@ Test(cgroup_dbus, resources)
 	cr_expect_eq(prop_u(&ps, "MemoryLow"), 1000);
 	cr_expect_eq(prop_u(&ps, "MemorySwapMax"), UINT64_MAX, "unlimited memory, no swap: unlimited");
 	cr_expect_eq(prop_u(&ps, "TasksMax"), UINT64_MAX);
-	cr_expect_eq(prop_u(&ps, "CPUWeight"), 39);
+	cr_expect_eq(prop_u(&ps, "CPUWeight"), cg_cpu_shares_to_weight(1024));
+	cr_expect_eq(prop_u(&ps, "CPUWeight"), 100, "the plans' curve: 1024 -> 100");
 	cr_expect_eq(prop_u(&ps, "CPUQuotaPerSecUSec"), 333330);
 	cr_expect_null(sd_prop_find(&ps, "CPUQuotaPeriodUSec"), "period not set, not sent");
 	cr_expect_eq(prop_u(&ps, "IOWeight"), 4950);
