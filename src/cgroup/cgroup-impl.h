@@ -30,6 +30,7 @@ struct cgroup {
 	bool rootless;
 	struct cgroup_opts opts;    /* cgroup_create()'s (borrowed until cgroup_enter()) */
 	char *slice, *unit;         /* systemd */
+	bool scope;                 /* the unit was started (or opened from a record) */
 	char *notice;
 };
 

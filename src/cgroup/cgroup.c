@@ -162,7 +162,7 @@ char *cgroup_limits_unavailable(bool systemd)
 
 bool cgroup_exists(const struct cgroup *cg)
 {
-	return cg && (cg->n > 0 || cg->unit);
+	return cg && (cg->n > 0 || cg->scope);
 }
 
 const char *cgroup_notice(const struct cgroup *cg)
@@ -177,7 +177,7 @@ const char *cgroup_path(const struct cgroup *cg)
 
 const char *cgroup_unit(const struct cgroup *cg)
 {
-	return cg ? cg->unit : NULL;
+	return cg && cg->scope ? cg->unit : NULL;
 }
 
 size_t cgroup_record_dirs(const struct cgroup *cg, struct husk_kv **dirs)

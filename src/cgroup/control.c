@@ -74,6 +74,7 @@ int cgroup_open(const struct husk_kv *dirs, size_t n_dirs, const char *unit,
 		}
 	}
 	cg->unit = unit ? xstrdup(unit) : NULL;
+	cg->scope = unit != NULL;
 	cg->rootless = host_rootless();
 	*out = TAKE_PTR(cg);
 	return 0;
@@ -310,7 +311,7 @@ int cgroup_destroy(struct cgroup *cg, struct husk_error *err)
 
 	if (!cgroup_exists(cg))
 		return 0;
-	if (cg->unit && (r = cg_systemd_stop(cg->unit, cg->rootless, err)) < 0)
+	if (cg->scope && (r = cg_systemd_stop(cg->unit, cg->rootless, err)) < 0)
 		return r;
 	if (cg->n > 0 && !empty(cg)) {
 		if (cgroup_freezer_state(cg) == CGROUP_FROZEN)

@@ -39,6 +39,7 @@ int cg_systemd_enter(struct cgroup *cg, pid_t pid, struct husk_error *err)
 			     cg->opts.annotations, cg->opts.n_annotations, &path, err);
 	if (r < 0)
 		return r;
+	cg->scope = true;
 	if (h->v2_mount)
 		cg_add_hier(cg, "unified", xasprintf("%s%s", h->v2_mount, path));
 	for (size_t i = 0; !cg->rootless && i < h->n_v1; i++) {

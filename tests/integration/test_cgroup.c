@@ -235,3 +235,23 @@ HTEST(cgroup, exec_joins_and_delete_removes)
 	free(pidfile);
 	hres_free(&r);
 }
+
+/*
+ * --systemd-cgroup where systemd is not running (this host's PID 1 is not
+ * systemd): one line that says so and what to do, and nothing left.
+ */
+HTEST(cgroup, systemd_cgroup_without_systemd)
+{
+	struct hres r = { 0 };
+
+	if (access("/run/systemd/system", F_OK) == 0)
+		hctx_skip("systemd runs on this host");
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("true") });
+	HUSK(c, &r, "--systemd-cgroup", "run", "--bundle", c->bundle, c->id);
+	assert_husk_fails(&r);
+	assert_contains(r.err, "systemd is not running");
+	assert_contains(r.err, "--systemd-cgroup");
+	cr_assert(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "one line:\n%s", r.err);
+	assert_nothing_left(c);
+	hres_free(&r);
+}
