@@ -270,6 +270,36 @@ static int make_dir(const char *mount, const char *path, bool *made, struct husk
 			return husk_error_set(err, errno, "make the container's cgroup: mkdir %s", dir);
 		*made = false;
 	}
+	if (!*made) {
+		_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", dir), *text = NULL;
+		struct stat st;
+
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			return husk_error_setq(err, ENOTDIR, "make the container's cgroup: %s exists "
+					       "and is not a cgroup", dir);
+		if (read_file_at(AT_FDCWD, procs, 64, &text, NULL, NULL) == 0 && text[0] &&
+		    text[0] != '\n')
+			return husk_error_setq(err, EEXIST, "the cgroup %s already exists with "
+					       "processes in it: is another container using this "
+					       ".linux.cgroupsPath?", dir);
+	}
+	return 0;
+}
+
+/* mkdir -p of rel below an existing cgroup (exec --cgroup): one may share it. */
+static int make_sub(const char *base, const char *rel, struct husk_error *err)
+{
+	_cleanup_free_ char *copy = xstrdup(rel), *dir = xstrdup(base);
+	char *c, *save = NULL;
+
+	for (c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		char *next = xasprintf("%s/%s", dir, c);
+
+		free(dir);
+		dir = next;
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return husk_error_set(err, errno, "mkdir %s", dir);
+	}
 	return 0;
 }
 
@@ -543,8 +573,8 @@ int cgroup_procs_fds(struct cgroup *cg, const char *sub, int **fds, size_t *n,
 		_cleanup_free_ char *file = xasprintf("%s/cgroup.procs", dir);
 		int fd = -1;
 
-		if (rel && mkdir(dir, 0755) < 0 && errno != EEXIST)
-			r = husk_error_set(err, errno, "--cgroup %s: mkdir %s", sub, dir);
+		if (rel && (r = make_sub(cg->h[i].dir, rel, err)) < 0)
+			husk_error_prefix(err, "--cgroup %s", sub);
 		else if (rel && strcmp(cg->h[i].name, "cpuset") == 0 &&
 			 (r = cg_cpuset_inherit(cg->h[i].dir, dir, err)) < 0)
 			;

@@ -68,6 +68,27 @@ Test(cgroup_manager, relative_and_absolute_paths)
 	cr_assert(is_dir_at(V2 "/x/y"));
 }
 
+/*
+ * A cgroup that exists already is taken when empty (a crashed create left
+ * it), refused when it has processes (another container's), and refused
+ * when it is no directory.
+ */
+Test(cgroup_manager, an_existing_cgroup_with_processes_is_refused)
+{
+	struct husk_error err = { 0 };
+	_cleanup_free_ char *want = NULL;
+
+	put(V2 "/user.slice/empty/cgroup.procs", "");
+	cgroup_free(create_ok(&(struct cgroup_opts){ .id = "t", .path = "empty" }));
+	put(V2 "/user.slice/busy/cgroup.procs", "4242\n");
+	create_fails(&(struct cgroup_opts){ .id = "u", .path = "busy" }, EEXIST, &err);
+	want = xasprintf("the cgroup %s/" V2 "/user.slice/busy already exists with processes in "
+			 "it: is another container using this .linux.cgroupsPath?", root);
+	cr_assert_str_eq(err.msg, want);
+	put(V2 "/user.slice/file", "");
+	create_fails(&(struct cgroup_opts){ .id = "v", .path = "file" }, ENOTDIR, &err);
+}
+
 /* husk in the root cgroup: relative paths start at the root, there is no parent. */
 Test(cgroup_manager_v2root, relative_below_the_root)
 {

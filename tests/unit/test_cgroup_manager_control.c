@@ -267,6 +267,20 @@ Test(cgroup_manager_control, procs_fds_make_the_sub_cgroup)
 	cr_assert_eq(n, 0);
 }
 
+/* --cgroup a/b makes both levels. */
+Test(cgroup_manager_control, procs_fds_make_nested_sub_cgroups)
+{
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
+	_cleanup_free_ int *fds = NULL;
+	struct husk_error err = { 0 };
+	size_t n = 0;
+
+	mkdir_at(CG "unified/c");
+	cg = open_ok(PAIRS("unified", CG "unified/c"));
+	cr_assert_eq(cgroup_procs_fds(cg, "a/b", &fds, &n, &err), -ENOENT, "%s", err.msg);
+	cr_assert(is_dir_at(CG "unified/c/a/b"), "both levels made");
+}
+
 Test(cgroup_manager_control, procs_fds_sub_cgroup_stays_inside)
 {
 	_cleanup_cgroup_ struct cgroup *cg = NULL;
