@@ -193,8 +193,10 @@ const char *cg_hier_dir(const struct cgroup *cg, const char *name);
  * cg_systemd_name(): .linux.cgroupsPath "slice:prefix:name" (empty parts
  * take defaults: "system.slice" / "user.slice" rootless, prefix "husk",
  * name the id) -> the slice and the unit "prefix-name.scope" (a name that
- * already ends in .scope or .slice is kept).  Malformed: an error naming
- * .linux.cgroupsPath.
+ * already ends in .scope is kept; a .slice, which would need the process
+ * placed through cgroupfs, is refused).  Malformed: an error naming
+ * .linux.cgroupsPath.  HUSK_SYSTEMD_BUS=unix:path=... replaces the search
+ * for the bus (tests, and systemd in a container of its own).
  *
  * cg_systemd_start(): StartTransientUnit(unit, "replace") with PIDs=[pid],
  * Slice, Delegate=yes, Description, the limits systemd knows as properties
