@@ -135,6 +135,11 @@ uint64_t cg_blkio_to_io_weight(uint64_t weight);
 
 /* ---- plan.c, for plan-v1.c and plan-v2.c only ---------------------------- */
 
+/* cpuset.cpus and cpuset.mems, the same in both versions. */
+void cg_plan_cpuset(const struct husk_cpu *c, struct cg_plan *p);
+/* The JSON names of the four throttles, by THROTTLE_*. */
+extern const char *const cg_throttle_json[4];
+
 /* Append a write (file and json_path copied, value formatted); returns it. */
 struct cg_write *cg_plan_add(struct cg_plan *p, enum cg_group g, const char *json_path,
 			     const char *file, const char *fmt, ...)

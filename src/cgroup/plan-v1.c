@@ -159,25 +159,6 @@ static void plan_cpu(const struct husk_cpu *c, struct cg_plan *p)
 			    (long long)c->realtime_runtime.value);
 }
 
-/*
- * A new v1 cpuset is empty and takes no task until both files are filled;
- * what the config leaves out, cgroup.c copies from the parent.  "" is what
- * an engine writes when it sets nothing.
- */
-static void plan_cpuset(const struct husk_cpu *c, struct cg_plan *p)
-{
-	if (c->cpus && c->cpus[0])
-		cg_plan_add(p, CG_CPUSET, RES ".cpu.cpus", "cpuset.cpus", "%s", c->cpus);
-	if (c->mems && c->mems[0])
-		cg_plan_add(p, CG_CPUSET, RES ".cpu.mems", "cpuset.mems", "%s", c->mems);
-}
-
-static const char *const throttle_json[4] = {
-	[THROTTLE_READ_BPS] = "throttleReadBpsDevice",
-	[THROTTLE_WRITE_BPS] = "throttleWriteBpsDevice",
-	[THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
-	[THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice",
-};
 static const char *const throttle_file[4] = {
 	[THROTTLE_READ_BPS] = "blkio.throttle.read_bps_device",
 	[THROTTLE_WRITE_BPS] = "blkio.throttle.write_bps_device",
@@ -225,7 +206,7 @@ static void plan_blkio(const struct husk_block_io *b, struct cg_plan *p)
 		for (size_t i = 0; i < b->n_throttle[k]; i++) {
 			const struct husk_throttle_device *t = &b->throttle[k][i];
 
-			snprintf(path, sizeof(path), RES ".blockIO.%s[%zu]", throttle_json[k], i);
+			snprintf(path, sizeof(path), RES ".blockIO.%s[%zu]", cg_throttle_json[k], i);
 			cg_plan_add(p, CG_BLKIO, path, throttle_file[k], "%lld:%lld %llu",
 				    (long long)t->major, (long long)t->minor,
 				    (unsigned long long)t->rate);
@@ -291,7 +272,7 @@ int cg1_plan(const struct husk_resources *r, unsigned groups, bool update, struc
 	if ((groups & (1u << CG_CPU)) && r->cpu)
 		plan_cpu(r->cpu, &p);
 	if ((groups & (1u << CG_CPUSET)) && r->cpu)
-		plan_cpuset(r->cpu, &p);
+		cg_plan_cpuset(r->cpu, &p);
 	if ((groups & (1u << CG_PIDS)) && r->pids_limit.set) {
 		char buf[32];
 

@@ -155,21 +155,6 @@ static int plan_cpu(const struct husk_cpu *c, struct cg_plan *p, struct husk_err
 	return 0;
 }
 
-static void plan_cpuset(const struct husk_cpu *c, struct cg_plan *p)
-{
-	/* "" is what an engine writes when it sets nothing. */
-	if (c->cpus && c->cpus[0])
-		cg_plan_add(p, CG_CPUSET, RES ".cpu.cpus", "cpuset.cpus", "%s", c->cpus);
-	if (c->mems && c->mems[0])
-		cg_plan_add(p, CG_CPUSET, RES ".cpu.mems", "cpuset.mems", "%s", c->mems);
-}
-
-static const char *const throttle_json[4] = {
-	[THROTTLE_READ_BPS] = "throttleReadBpsDevice",
-	[THROTTLE_WRITE_BPS] = "throttleWriteBpsDevice",
-	[THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
-	[THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice",
-};
 static const char *const throttle_key[4] = {
 	[THROTTLE_READ_BPS] = "rbps",
 	[THROTTLE_WRITE_BPS] = "wbps",
@@ -219,7 +204,7 @@ static void plan_io(const struct husk_block_io *b, struct cg_plan *p)
 			const struct husk_throttle_device *t = &b->throttle[k][i];
 			char rate[32];
 
-			snprintf(path, sizeof(path), RES ".blockIO.%s[%zu]", throttle_json[k], i);
+			snprintf(path, sizeof(path), RES ".blockIO.%s[%zu]", cg_throttle_json[k], i);
 			if (t->rate == 0)
 				snprintf(rate, sizeof(rate), "max");
 			else
@@ -336,7 +321,7 @@ int cg2_plan(const struct husk_resources *r, unsigned groups, bool update, struc
 	if ((groups & (1u << CG_CPU)) && r->cpu && (ret = plan_cpu(r->cpu, &p, err)) < 0)
 		goto fail;
 	if ((groups & (1u << CG_CPUSET)) && r->cpu)
-		plan_cpuset(r->cpu, &p);
+		cg_plan_cpuset(r->cpu, &p);
 	if ((groups & (1u << CG_PIDS)) && r->pids_limit.set) {
 		char buf[32];
 

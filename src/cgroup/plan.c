@@ -258,26 +258,30 @@ uint64_t cg_blkio_to_io_weight(uint64_t weight)
 	return 1 + (weight - 10) * 9999 / 990;
 }
 
-/* ---- checks both versions make --------------------------------------------- */
+/* ---- what both versions write alike ----------------------------------------- */
 
 /*
- * A huge page size as the hugetlb controller names its files ("64KB",
- * "2MB", "1GB"): it becomes part of a file name, so this is checked here
- * whatever the parser did.
+ * cpuset.cpus and cpuset.mems have the same names and syntax in v1 and v2.
+ * A new v1 cpuset takes no task until both are filled: what the config
+ * leaves out, cgroup.c copies from the parent.  "" is what an engine
+ * writes when it sets nothing.
  */
-static bool hugepage_size_valid(const char *s)
+void cg_plan_cpuset(const struct husk_cpu *c, struct cg_plan *p)
 {
-	size_t digits = s ? strspn(s, "0123456789") : 0;
-	unsigned long long n;
-
-	if (digits == 0 || digits > 12 || s[0] == '0')
-		return false;
-	if (strcmp(s + digits, "KB") != 0 && strcmp(s + digits, "MB") != 0 &&
-	    strcmp(s + digits, "GB") != 0)
-		return false;
-	n = strtoull(s, NULL, 10);
-	return (n & (n - 1)) == 0;
+	if (c->cpus && c->cpus[0])
+		cg_plan_add(p, CG_CPUSET, ".linux.resources.cpu.cpus", "cpuset.cpus", "%s", c->cpus);
+	if (c->mems && c->mems[0])
+		cg_plan_add(p, CG_CPUSET, ".linux.resources.cpu.mems", "cpuset.mems", "%s", c->mems);
 }
+
+const char *const cg_throttle_json[4] = {
+	[THROTTLE_READ_BPS] = "throttleReadBpsDevice",
+	[THROTTLE_WRITE_BPS] = "throttleWriteBpsDevice",
+	[THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
+	[THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice",
+};
+
+/* ---- checks both versions make --------------------------------------------- */
 
 static int check_memory(const struct husk_memory *m, struct husk_error *err)
 {
@@ -379,7 +383,8 @@ int cg_plan_check(const struct husk_resources *r, unsigned groups, struct husk_e
 		char path[96];
 
 		snprintf(path, sizeof(path), ".linux.resources.hugepageLimits[%zu].pageSize", i);
-		if (!hugepage_size_valid(r->hugepage_limits[i].page_size))
+		/* it becomes part of a file name: checked here whatever the parser did */
+		if (!spec_hugepage_size_valid(r->hugepage_limits[i].page_size))
 			return cg_plan_fail(err, EINVAL, path, "expected a power-of-two size in KB, "
 					    "MB or GB such as \"2MB\" or \"1GB\"");
 	}

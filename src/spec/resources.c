@@ -445,9 +445,9 @@ static int parse_block_io(const struct jr *r, const struct jnode *res, const str
  * A huge page size as the hugetlb controller names its files: a power of
  * two with no leading zero, then KB, MB or GB ("64KB", "2MB", "1GB").
  */
-static bool hugepage_size_valid(const char *s)
+bool spec_hugepage_size_valid(const char *s)
 {
-	size_t digits = strspn(s, "0123456789");
+	size_t digits = s ? strspn(s, "0123456789") : 0;
 	unsigned long long n;
 
 	if (digits == 0 || digits > 12 || s[0] == '0')
@@ -482,7 +482,7 @@ static int parse_hugepages(const struct jr *r, const struct jnode *res, const st
 		    (ret = jr_get_uint(r, e, p, "limit", UINT64_MAX, &h->limit)) < 0)
 			return ret;
 		/* It becomes part of a cgroup file name: hugetlb.<size>.limit_in_bytes. */
-		if (!hugepage_size_valid(h->page_size)) {
+		if (!spec_hugepage_size_valid(h->page_size)) {
 			char shown[80];
 
 			jr_quote(h->page_size, strlen(h->page_size), shown, sizeof(shown));

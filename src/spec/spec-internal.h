@@ -45,6 +45,8 @@ int parse_resources(const struct jr *r, const struct jnode *v, const struct jpat
 void resources_free(struct husk_resources *res);
 /* A cpu or memory-node list the kernel parses ("0-3,7", "0-7:2/4"; "" too). */
 bool spec_cpu_list_valid(const char *s);
+/* A huge page size as hugetlb names its files: a power of two, then KB, MB or GB ("2MB"). */
+bool spec_hugepage_size_valid(const char *s);
 
 /* seccomp.c */
 int parse_seccomp(const struct jr *r, const struct jnode *v, const struct jpath *p,
