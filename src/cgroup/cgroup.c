@@ -246,14 +246,12 @@ int cg_hier_fd(struct cg_hier *h, struct husk_error *err)
 /* ---- making the directories ---------------------------------------------------------- */
 
 /*
- * mkdir -p below the hierarchy's mount, one component at a time; the
- * components we made are remembered (the leaf first to go when undone).
- * A cgroup that exists already is an error for the leaf (two containers
- * must not share one) unless it is empty (a crashed create left it).
+ * mkdir -p of rel below base, one component at a time; *made says whether
+ * the last one was made here (and so is ours to remove when undone).
  */
-static int make_dir(const char *mount, const char *path, bool *made, struct husk_error *err)
+static int mkdir_below(const char *base, const char *rel, bool *made, struct husk_error *err)
 {
-	_cleanup_free_ char *copy = xstrdup(path), *dir = xstrdup(mount);
+	_cleanup_free_ char *copy = xstrdup(rel), *dir = xstrdup(base);
 	char *c, *save = NULL;
 
 	*made = false;
@@ -262,44 +260,36 @@ static int make_dir(const char *mount, const char *path, bool *made, struct husk
 
 		free(dir);
 		dir = next;
-		if (mkdir(dir, 0755) == 0) {
-			*made = true;
-			continue;
-		}
-		if (errno != EEXIST)
-			return husk_error_set(err, errno, "make the container's cgroup: mkdir %s", dir);
-		*made = false;
-	}
-	if (!*made) {
-		_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", dir), *text = NULL;
-		struct stat st;
-
-		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-			return husk_error_setq(err, ENOTDIR, "make the container's cgroup: %s exists "
-					       "and is not a cgroup", dir);
-		if (read_file_at(AT_FDCWD, procs, 64, &text, NULL, NULL) == 0 && text[0] &&
-		    text[0] != '\n')
-			return husk_error_setq(err, EEXIST, "the cgroup %s already exists with "
-					       "processes in it: is another container using this "
-					       ".linux.cgroupsPath?", dir);
+		*made = mkdir(dir, 0755) == 0;
+		if (!*made && errno != EEXIST)
+			return husk_error_set(err, errno, "mkdir %s", dir);
 	}
 	return 0;
 }
 
-/* mkdir -p of rel below an existing cgroup (exec --cgroup): one may share it. */
-static int make_sub(const char *base, const char *rel, struct husk_error *err)
+/*
+ * The container's cgroup below the hierarchy's mount.  One that exists
+ * already is taken when it is empty (a crashed create left it) and refused
+ * when it has processes: two containers must not share one.
+ */
+static int make_dir(const char *mount, const char *path, bool *made, struct husk_error *err)
 {
-	_cleanup_free_ char *copy = xstrdup(rel), *dir = xstrdup(base);
-	char *c, *save = NULL;
+	_cleanup_free_ char *dir = xasprintf("%s%s", mount, path);
+	_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", dir), *text = NULL;
+	struct stat st;
+	int r;
 
-	for (c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		char *next = xasprintf("%s/%s", dir, c);
-
-		free(dir);
-		dir = next;
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return husk_error_set(err, errno, "mkdir %s", dir);
-	}
+	r = mkdir_below(mount, path, made, err);
+	if (r < 0)
+		return husk_error_prefix(err, "make the container's cgroup");
+	if (*made)
+		return 0;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return husk_error_setq(err, ENOTDIR, "make the container's cgroup: %s exists and is "
+				       "not a cgroup", dir);
+	if (read_file_at(AT_FDCWD, procs, 64, &text, NULL, NULL) == 0 && text[0] && text[0] != '\n')
+		return husk_error_setq(err, EEXIST, "the cgroup %s already exists with processes in "
+				       "it: is another container using this .linux.cgroupsPath?", dir);
 	return 0;
 }
 
@@ -573,7 +563,9 @@ int cgroup_procs_fds(struct cgroup *cg, const char *sub, int **fds, size_t *n,
 		_cleanup_free_ char *file = xasprintf("%s/cgroup.procs", dir);
 		int fd = -1;
 
-		if (rel && (r = make_sub(cg->h[i].dir, rel, err)) < 0)
+		bool made;
+
+		if (rel && (r = mkdir_below(cg->h[i].dir, rel, &made, err)) < 0)
 			husk_error_prefix(err, "--cgroup %s", sub);
 		else if (rel && strcmp(cg->h[i].name, "cpuset") == 0 &&
 			 (r = cg_cpuset_inherit(cg->h[i].dir, dir, err)) < 0)
