@@ -562,7 +562,6 @@ int cgroup_procs_fds(struct cgroup *cg, const char *sub, int **fds, size_t *n,
 					       : xstrdup(cg->h[i].dir);
 		_cleanup_free_ char *file = xasprintf("%s/cgroup.procs", dir);
 		int fd = -1;
-
 		bool made;
 
 		if (rel && (r = mkdir_below(cg->h[i].dir, rel, &made, err)) < 0)
