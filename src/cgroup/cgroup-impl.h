@@ -34,10 +34,21 @@ struct cgroup {
 	char *notice;
 };
 
+/* cgroup.c */
+/*
+ * A cgroupsPath (sub: exec's --cgroup, below the container's) checked and
+ * made canonical: plain components only, nothing that climbs out.
+ */
+int cg_path_check(const char *in, bool sub, char **out, bool *absolute, struct husk_error *err);
+/* mkdir -p of rel below base; *made: the last component was made here. */
+int cg_mkdir_below(const char *base, const char *rel, bool *made, struct husk_error *err);
+
+/* object.c */
 void cg_add_hier(struct cgroup *cg, const char *name, char *dir);
 struct cg_hier *cg_find(const struct cgroup *cg, const char *name);
 int cg_hier_fd(struct cg_hier *h, struct husk_error *err);
 bool cg_v2_has(struct cg_hier *h, const char *controller);
+/* enter.c: write pid to dir/cgroup.procs */
 int cg_attach_dir(const char *dir, pid_t pid, struct husk_error *err);
 void cg_rmdirs(struct cgroup *cg);
 /* Fill a new v1 cpuset cgroup's cpus and mems from its parent's. */

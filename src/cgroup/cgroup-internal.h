@@ -5,7 +5,8 @@
 /*
  * Shared between the files of src/cgroup/ only.
  *
- *   cgroup.c     the manager: paths, create, enter, update, freeze, signal,
+ *   cgroup.c     the manager: paths, create (object.c: the object and its
+ *                record; enter.c: enter, update); control.c: freeze, signal,
  *                pids, destroy, open; writes the plans below
  *   plan-v2.c    linux.resources -> cgroup v2 file writes (with the v1->v2
  *                conversions)
@@ -181,7 +182,7 @@ int cg_devices_v2(int dirfd, const struct husk_device_cgroup *rules, size_t n,
 		  struct husk_error *err);
 
 /*
- * cgroup.c, for stats.c: the directory where group g's files are for this
+ * object.c, for stats.c: the directory where group g's files are for this
  * cgroup (*v2 says which version's files), or NULL when the container's
  * cgroup has no such controller; and a hierarchy's directory by its name
  * in the record ("unified", "cpuacct", "memory" ...).

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The cgroup manager (husk/cgroup.h): where a container's cgroup goes,
- * making it, entering it, its limits and the record.  Freezing, signalling,
- * listing and removal are in control.c.
+ * The cgroup manager (husk/cgroup.h): where a container's cgroup goes and
+ * making it.  The object and its record are in object.c, entering it in
+ * enter.c, limits in apply.c; freezing, signalling, listing and removal in
+ * control.c.
  *
  * A container's cgroup is a list of hierarchies, each one directory:
  * "unified" (the cgroup2 directory, on v2 and hybrid hosts) and, on v1 and
@@ -37,7 +38,7 @@
  * it began with '/'.  A --cgroup of "/" is the container's cgroup itself
  * (*out NULL); a cgroupsPath of "/" is refused.
  */
-static int path_check(const char *in, bool sub, char **out, bool *absolute,
+int cg_path_check(const char *in, bool sub, char **out, bool *absolute,
 		      struct husk_error *err)
 {
 	_cleanup_free_ char *copy = xstrdup(in), *norm = xstrdup("");
@@ -98,41 +99,6 @@ static char *v2_base(const struct host_cgroup *h)
 	return path_parent(h->own_path);
 }
 
-/* ---- the object --------------------------------------------------------------------- */
-
-void cg_add_hier(struct cgroup *cg, const char *name, char *dir)
-{
-	cg->h = xrealloc(cg->h, (cg->n + 1) * sizeof(*cg->h));
-	cg->h[cg->n++] = (struct cg_hier){ .name = xstrdup(name), .dir = dir, .fd = -1 };
-}
-
-struct cg_hier *cg_find(const struct cgroup *cg, const char *name)
-{
-	for (size_t i = 0; i < cg->n; i++)
-		if (strcmp(cg->h[i].name, name) == 0)
-			return &cg->h[i];
-	return NULL;
-}
-
-void cgroup_free(struct cgroup *cg)
-{
-	if (!cg)
-		return;
-	for (size_t i = 0; i < cg->n; i++) {
-		free(cg->h[i].name);
-		free(cg->h[i].dir);
-		closep(&cg->h[i].fd);
-		free(cg->h[i].controllers);
-	}
-	free(cg->h);
-	free(cg->id);
-	free(cg->path);
-	free(cg->unit);
-	free(cg->slice);
-	free(cg->notice);
-	free(cg);
-}
-
 bool cgroup_has_limits(const struct husk_resources *r)
 {
 	return r && (cg_groups_used(r) & ~(1u << CG_DEVICES)) != 0;
@@ -160,96 +126,13 @@ char *cgroup_limits_unavailable(bool systemd)
 	return NULL;
 }
 
-bool cgroup_exists(const struct cgroup *cg)
-{
-	return cg && (cg->n > 0 || cg->scope);
-}
-
-const char *cgroup_notice(const struct cgroup *cg)
-{
-	return cg ? cg->notice : NULL;
-}
-
-const char *cgroup_path(const struct cgroup *cg)
-{
-	return cg && cg->n > 0 ? cg->path : NULL;
-}
-
-const char *cgroup_unit(const struct cgroup *cg)
-{
-	return cg && cg->scope ? cg->unit : NULL;
-}
-
-size_t cgroup_record_dirs(const struct cgroup *cg, struct husk_kv **dirs)
-{
-	struct husk_kv *kv = cg->n ? xcalloc(cg->n, sizeof(*kv)) : NULL;
-
-	for (size_t i = 0; i < cg->n; i++)
-		kv[i] = (struct husk_kv){ .key = xstrdup(cg->h[i].name),
-					  .value = xstrdup(cg->h[i].dir) };
-	*dirs = kv;
-	return cg->n;
-}
-
-const char *cg_hier_dir(const struct cgroup *cg, const char *name)
-{
-	const struct cg_hier *h = cg_find(cg, name);
-
-	return h ? h->dir : NULL;
-}
-
-/* The controllers the cgroup2 directory of h has (its cgroup.controllers), cached. */
-bool cg_v2_has(struct cg_hier *h, const char *controller)
-{
-	const char *p;
-	size_t len = strlen(controller);
-
-	if (!h->controllers) {
-		_cleanup_free_ char *file = xasprintf("%s/cgroup.controllers", h->dir);
-
-		if (read_file_at(AT_FDCWD, file, 4096, &h->controllers, NULL, NULL) < 0)
-			h->controllers = xstrdup("");
-	}
-	for (p = h->controllers; (p = strstr(p, controller)); p += len)
-		if ((p == h->controllers || p[-1] == ' ') &&
-		    (p[len] == '\0' || p[len] == ' ' || p[len] == '\n'))
-			return true;
-	return false;
-}
-
-const char *cg_group_dir(const struct cgroup *cg, enum cg_group g, bool *v2)
-{
-	struct cg_hier *u = cg_find(cg, "unified");
-	const char *v2name = cg_group_v2_name(g);
-	const char *v1dir;
-
-	if (u && (g == CG_UNIFIED || (v2name && cg_v2_has(u, v2name)))) {
-		*v2 = true;
-		return u->dir;
-	}
-	v1dir = g == CG_UNIFIED ? NULL : cg_hier_dir(cg, cg_group_v1_name(g));
-	*v2 = false;
-	return v1dir;
-}
-
-/* An open directory fd of h (O_RDONLY|O_DIRECTORY), opened once. */
-int cg_hier_fd(struct cg_hier *h, struct husk_error *err)
-{
-	if (h->fd < 0) {
-		h->fd = open(h->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (h->fd < 0)
-			return husk_error_set(err, errno, "open the cgroup %s", h->dir);
-	}
-	return h->fd;
-}
-
 /* ---- making the directories ---------------------------------------------------------- */
 
 /*
  * mkdir -p of rel below base, one component at a time; *made says whether
  * the last one was made here (and so is ours to remove when undone).
  */
-static int mkdir_below(const char *base, const char *rel, bool *made, struct husk_error *err)
+int cg_mkdir_below(const char *base, const char *rel, bool *made, struct husk_error *err)
 {
 	_cleanup_free_ char *copy = xstrdup(rel), *dir = xstrdup(base);
 	char *c, *save = NULL;
@@ -279,7 +162,7 @@ static int make_dir(const char *mount, const char *path, bool *made, struct husk
 	struct stat st;
 	int r;
 
-	r = mkdir_below(mount, path, made, err);
+	r = cg_mkdir_below(mount, path, made, err);
 	if (r < 0)
 		return husk_error_prefix(err, "make the container's cgroup");
 	if (*made)
@@ -452,7 +335,7 @@ int cgroup_create(const struct cgroup_opts *o, struct cgroup **out, struct husk_
 		return r;
 	}
 	if (o->path && *o->path) {
-		r = path_check(o->path, false, &path, &absolute, err);
+		r = cg_path_check(o->path, false, &path, &absolute, err);
 		if (r < 0)
 			return r;
 	} else {
@@ -505,93 +388,4 @@ int cgroup_clone_fd(const struct cgroup *cg)
 	if (!u)
 		return -1;
 	return cg_hier_fd(u, NULL);
-}
-
-/* ---- entering ---------------------------------------------------------------------- */
-
-/* Write pid to dir/cgroup.procs. */
-int cg_attach_dir(const char *dir, pid_t pid, struct husk_error *err)
-{
-	_cleanup_free_ char *file = xasprintf("%s/cgroup.procs", dir);
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	return write_string_at(AT_FDCWD, file, buf, err);
-}
-
-int cgroup_enter(struct cgroup *cg, pid_t pid, bool placed, struct husk_error *err)
-{
-	int r;
-
-	if (!cg->opts.systemd && cg->n == 0)
-		return 0;           /* rootless without a cgroup: the notice says so */
-	if (cg->opts.systemd) {
-		r = cg_systemd_enter(cg, pid, err);
-		if (r < 0)
-			return r;
-	}
-	for (size_t i = 0; i < cg->n; i++) {
-		if (placed && strcmp(cg->h[i].name, "unified") == 0)
-			continue;
-		r = cg_attach_dir(cg->h[i].dir, pid, err);
-		if (r < 0)
-			return husk_error_prefix(err, "put the container process %d in its cgroup",
-						 (int)pid);
-	}
-	if (!cg->opts.resources)
-		return 0;
-	return cg_apply(cg, cg->opts.resources, false, err);
-}
-
-int cgroup_procs_fds(struct cgroup *cg, const char *sub, int **fds, size_t *n,
-		     struct husk_error *err)
-{
-	_cleanup_free_ char *rel = NULL;
-	bool absolute;
-	int r;
-
-	*fds = NULL;
-	*n = 0;
-	if (sub && *sub) {
-		r = path_check(sub, true, &rel, &absolute, err);
-		if (r < 0)
-			return r;
-	}
-	for (size_t i = 0; i < cg->n; i++) {
-		_cleanup_free_ char *dir = rel ? xasprintf("%s%s", cg->h[i].dir, rel)
-					       : xstrdup(cg->h[i].dir);
-		_cleanup_free_ char *file = xasprintf("%s/cgroup.procs", dir);
-		int fd = -1;
-		bool made;
-
-		if (rel && (r = mkdir_below(cg->h[i].dir, rel, &made, err)) < 0)
-			husk_error_prefix(err, "--cgroup %s", sub);
-		else if (rel && strcmp(cg->h[i].name, "cpuset") == 0 &&
-			 (r = cg_cpuset_inherit(cg->h[i].dir, dir, err)) < 0)
-			;
-		else if ((fd = open(file, O_WRONLY | O_CLOEXEC)) < 0)
-			r = husk_error_set(err, errno, "open %s, to put the exec'd process in the "
-					   "container's cgroup", file);
-		else
-			r = 0;
-		if (r < 0) {
-			while (*n > 0)
-				close((*fds)[--*n]);
-			free(*fds);
-			*fds = NULL;
-			return r;
-		}
-		*fds = xrealloc(*fds, (*n + 1) * sizeof(**fds));
-		(*fds)[(*n)++] = fd;
-	}
-	return 0;
-}
-
-int cgroup_update(struct cgroup *cg, const struct husk_resources *r, struct husk_error *err)
-{
-	if (!cgroup_exists(cg))
-		return husk_error_setq(err, ENOENT, "container \"%s\" has no cgroup (rootless "
-				       "without a delegated cgroup), so its limits cannot change",
-				       cg->id ? cg->id : "?");
-	return cg_apply(cg, r, true, err);
 }
