@@ -119,11 +119,15 @@ char *cgroup_limits_unavailable(bool systemd)
 	base = v2_base(h);
 	dir = path_join(h->v2_mount, strcmp(base, "/") ? base : "");
 	procs = xasprintf("%s/cgroup.procs", dir);
-	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0 ||
-	    faccessat(AT_FDCWD, procs, W_OK, AT_EACCESS) < 0)
-		return xasprintf("the cgroup %s is not delegated to uid %u", dir,
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == 0 &&
+	    faccessat(AT_FDCWD, procs, W_OK, AT_EACCESS) == 0)
+		return NULL;
+	if (h->delegated)
+		return xasprintf("only husk's own cgroup %s is delegated to uid %u, and a cgroup "
+				 "with processes in it cannot pass controllers down", h->own_dir,
 				 (unsigned)host_outer_euid());
-	return NULL;
+	return xasprintf("the cgroup %s is not delegated to uid %u", dir,
+			 (unsigned)host_outer_euid());
 }
 
 /* ---- making the directories ---------------------------------------------------------- */
@@ -278,6 +282,18 @@ static int make_dirs(struct cgroup *cg, const char *path, bool absolute, struct 
 		bool made;
 
 		r = make_dir(h->v2_mount, full, &made, err);
+		/* Rootless with only our own cgroup delegated (its parent is not
+		 * ours): below it then.  It holds husk, so it cannot pass
+		 * controllers down, but placement, freezing and killing work. */
+		if (r < 0 && cg->rootless && !absolute && h->own_path && strcmp(h->own_path, "/") &&
+		    h->delegated) {
+			husk_error_clear(err);
+			free(base);
+			free(full);
+			base = xstrdup(h->own_path);
+			full = path_join(base, path);
+			r = make_dir(h->v2_mount, full, &made, err);
+		}
 		if (r < 0 && cg->rootless)
 			goto rootless;
 		if (r < 0)

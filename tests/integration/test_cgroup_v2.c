@@ -167,7 +167,8 @@ static void delegated_subtree(struct hctx *c)
 	static const char *const owned[] = { "", "/cgroup.procs", "/cgroup.subtree_control",
 					     "/cgroup.threads" };
 	struct hres r = { 0 };
-	char *deleg = NULL, *caller = NULL, *rel = NULL, *me = NULL, *pid;
+	char *deleg = NULL, *caller = NULL, *rel = NULL, *me = NULL, *pid, *own = NULL;
+	const char *id2;
 
 	enter_pure_v2();
 	cr_assert(asprintf(&deleg, "/sys/fs/cgroup/%s-deleg", c->token) > 0);
@@ -199,14 +200,44 @@ static void delegated_subtree(struct hctx *c)
 	assert_husk_ok(&r);
 	cr_assert(access(cg_file(rel, ""), F_OK) < 0, "the cgroup %s is still there", rel);
 
+	/* In a delegated cgroup itself (its parent not the user's; systemd's
+	 * `systemd-run --user --scope -p Delegate=yes`): the container's cgroup
+	 * goes below it, and placement and freezing work. */
+	cr_assert(asprintf(&own, "/sys/fs/cgroup/%s-own", c->token) > 0);
+	cr_assert(mkdir(own, 0755) == 0, "mkdir %s: %m", own);
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+		char *f = NULL;
+
+		cr_assert(asprintf(&f, "%s%s", own, owned[i]) > 0);
+		cr_assert(chown(f, c->uid, c->gid) == 0, "chown %s: %m", f);
+		free(f);
+	}
+	write_text(cg_file(strrchr(own, '/') + 1, "cgroup.procs"), me);
+	id2 = hctx_new_id(c);
+	free(rel);
+	cr_assert(asprintf(&rel, "%s-own/%s", c->token, id2) > 0);
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("sleep", "100"), .cgroups_path = id2 });
+	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, id2);
+	assert_husk_ok(&r);
+	free(pid);
+	pid = state_pid(c, id2);
+	assert_in_cgroup(rel, pid);
+	HUSK(c, &r, "pause", id2);
+	assert_husk_ok(&r);
+	HUSK(c, &r, "delete", "--force", id2);
+	assert_husk_ok(&r);
+	cr_assert(access(cg_file(rel, ""), F_OK) < 0, "the cgroup %s is still there", rel);
+
 	/* Back in the root cgroup: nothing there is the user's to write. */
 	write_text("/sys/fs/cgroup/cgroup.procs", me);
 	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("true"), .cgroups_path = c->id });
 	HUSK(c, &r, "run", "--bundle", c->bundle, hctx_new_id(c));
 	assert_husk_ok(&r);
-	cr_assert(rmdir(caller) == 0 && rmdir(deleg) == 0, "rmdir the delegation: %m");
+	cr_assert(rmdir(caller) == 0 && rmdir(deleg) == 0 && rmdir(own) == 0,
+		  "rmdir the delegations: %m");
 	hctx_assert_clean(c);
 	free(deleg);
+	free(own);
 	free(caller);
 	free(rel);
 	free(me);

@@ -447,6 +447,28 @@ Test(cgroup_manager, rootless_in_a_delegated_subtree)
 	cr_assert(is_dir_at(V2 "/user.slice/husk-t"));
 }
 
+/*
+ * Only our own cgroup delegated (`systemd-run --user --scope -p
+ * Delegate=yes`), its parent not ours: the container's cgroup goes below
+ * our own.  It holds husk, so no controller reaches the container: audit
+ * hears why.
+ */
+Test(cgroup_manager, rootless_below_our_own_delegated_cgroup)
+{
+	_cleanup_free_ char *line = NULL, *want = NULL;
+
+	give_to_nobody(V2 "/user.slice/u.service");
+	give_to_nobody(V2 "/user.slice/u.service/cgroup.procs");
+	line = as_nobody(rootless_create_line);
+	/* (the limits' notice comes at cgroup_enter(), when they are written) */
+	want = xasprintf("exists=1 notice=- why=only husk's own cgroup %s/" V2 "/user.slice/"
+			 "u.service is delegated to uid 65534, and a cgroup with processes in it "
+			 "cannot pass controllers down", root);
+	cr_assert(is_dir_at(V2 "/user.slice/u.service/husk-t"));
+	cr_assert_not(exists_at(V2 "/user.slice/husk-t"));
+	cr_assert_str_eq(line, want);
+}
+
 Test(cgroup_manager_v1, rootless_has_no_cgroup)
 {
 	_cleanup_free_ char *line = as_nobody(rootless_create_line);
