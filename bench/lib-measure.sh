@@ -54,13 +54,15 @@ result() {
 	fi >>"$RESULTS_TSV"
 }
 
-# driver MODE METRIC PLAN [OPTIONS]: run bench-driver as the user.
+# driver MODE METRIC PLAN [OPTIONS]: run bench-driver as the user, or as
+# the command prefix array named by DRIVER_AS (AS_ROOT).
 driver() {
 	local mode=$1 metric=$2 plan=$3
+	local -n who=${DRIVER_AS:-AS_USER}
 	shift 3
 	chmod 0644 "$plan"
 	echo "bench: $metric ..." >&2
-	as_user "$DIR/bin/bench-driver" "$mode" "$@" "$metric" "$plan" >>"$RESULTS_TSV"
+	"${who[@]}" "$DIR/bin/bench-driver" "$mode" "$@" "$metric" "$plan" >>"$RESULTS_TSV"
 }
 
 # What each runtime's container sees of its confinement (the probe in
@@ -114,29 +116,33 @@ probe_diff() {
 }
 
 # plan_run FILE BUNDLE PREFIX [floor]: `run` of BUNDLE for each runtime.
+# In BUNDLE, @rt@ becomes the runtime's name; PLAN_RT names the map of
+# command prefixes (default RT).
 plan_run() {
 	local plan=$1 bundle=$2 prefix=$3 floor=${4:-} rt
+	local -n rtcmd=${PLAN_RT:-RT}
 	: >"$plan"
 	for rt in "${RUNTIMES[@]}"; do
-		printf 'runtime %s\nrun %s run -b %s %s{i}\n' "$rt" "${RT[$rt]}" \
-			"$DIR/bundles/$bundle" "$prefix" >>"$plan"
+		printf 'runtime %s\nrun %s run -b %s %s{i}\n' "$rt" "${rtcmd[$rt]}" \
+			"$DIR/bundles/${bundle//@rt@/$rt}" "$prefix" >>"$plan"
 	done
 	[ -n "$floor" ] && printf 'runtime floor\nrun %s\n' "$FLOOR" >>"$plan"
 	return 0
 }
 
 # plan_csd FILE BUNDLE: create, start, wait for the container process to
-# exit (through its pid file), delete.
+# exit (through its pid file), delete.  BUNDLE and PLAN_RT as for plan_run.
 plan_csd() {
 	local plan=$1 bundle=$2 rt
+	local -n rtcmd=${PLAN_RT:-RT}
 	: >"$plan"
 	for rt in "${RUNTIMES[@]}"; do
 		printf 'runtime %s\n' "$rt"
-		printf 'run %s create -b %s --pid-file %s c{i}\n' "${RT[$rt]}" \
-			"$DIR/bundles/$bundle" "$PIDS/$rt.pid"
-		printf 'run %s start c{i}\n' "${RT[$rt]}"
+		printf 'run %s create -b %s --pid-file %s c{i}\n' "${rtcmd[$rt]}" \
+			"$DIR/bundles/${bundle//@rt@/$rt}" "$PIDS/$rt.pid"
+		printf 'run %s start c{i}\n' "${rtcmd[$rt]}"
 		printf 'waitpid %s\n' "$PIDS/$rt.pid"
-		printf 'run %s delete c{i}\n' "${RT[$rt]}"
+		printf 'run %s delete c{i}\n' "${rtcmd[$rt]}"
 	done >"$plan"
 }
 

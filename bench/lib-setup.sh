@@ -55,8 +55,11 @@ ensure_user() {
 # where $! must be the command itself (setpriv and env exec it).
 # XDG_CACHE_HOME puts husk's seccomp cache on the state tmpfs, fresh for
 # every benchmark run and where the cold-cache measurement can empty it.
+# AS_ROOT is the same for root, whatever the mode (the rows with limits).
 as_user_init() {
 	CACHE_HOME=$DIR/state/cache
+	# shellcheck disable=SC2034  # used by lib-limits.sh
+	AS_ROOT=(env -i PATH="$SAFE_PATH" HOME=/root)
 	if [ "$ROOT_MODE" = 1 ]; then
 		AS_USER=(env -i PATH="$SAFE_PATH" HOME=/root XDG_CACHE_HOME="$CACHE_HOME")
 	else

@@ -12,7 +12,11 @@
 #      and 1 hardened with husk's seccomp cache emptied before each launch;
 #   5. 2 x cores containers in parallel: containers per second;
 #   6. peak RSS, memory resident while a container runs, binary sizes;
-#   7. the floor: `unshare` of the same namespaces + /bin/true.
+#   7. the floor: `unshare` of the same namespaces + /bin/true;
+#   8. 1 and 2 with limits (memory 256 MiB, pids 1000), as root, for every
+#      runtime on a pure cgroup v1 view of this host (bench/lib-limits.sh);
+#      a runtime that does not apply them, or leaves a cgroup directory
+#      behind, makes the benchmark fail (after writing the table).
 # The table goes to stdout and bench/results/latest.md, everything to
 # bench/results/latest.json (latest-root.* with --root-mode).
 #
@@ -48,6 +52,8 @@ repo=$(dirname "$here")
 . "$here/lib-report.sh"
 # shellcheck source=bench/lib-profile.sh
 . "$here/lib-profile.sh"
+# shellcheck source=bench/lib-limits.sh
+. "$here/lib-limits.sh"
 
 N=${BENCH_N:-200}
 WARM=${BENCH_WARM:-10}
@@ -121,6 +127,7 @@ prepare() {
 	ensure_driver
 	snapshot_husk
 	make_bundles
+	[ "$PROFILE" = 1 ] || make_limits_bundles
 	rm -rf "$DIR/state"
 	mkdir -p "$DIR/state"
 	[ "$ROOT_MODE" = 1 ] || chown "$BENCH_USER:" "$DIR/state"
@@ -133,6 +140,8 @@ inner() {
 	# The 1-minute load average before measuring: a busy machine shows up
 	# in the maxima first, then in the medians.
 	LOAD_AT_START=$(cut -d' ' -f1 /proc/loadavg)
+	# The host's tree, kept aside for the rows with limits.
+	[ "$PROFILE" = 1 ] || limits_view_save
 	umount -R /sys/fs/cgroup
 	mount -t cgroup2 none /sys/fs/cgroup
 	# The runtimes' state lives on a tmpfs, as it does in real use
@@ -143,7 +152,7 @@ inner() {
 	[ "$ROOT_MODE" = 1 ] || chown "$BENCH_USER:" "$DIR/state"
 	as_user_init
 	define_runtimes
-	trap cleanup_containers EXIT
+	trap 'cleanup_containers; limits_teardown' EXIT
 	if [ "$PROFILE" = 1 ]; then
 		profile_inner
 		return
@@ -156,8 +165,13 @@ inner() {
 	measure_hardened_cold
 	measure_parallel
 	measure_memory
+	measure_limits
 	measure_sizes
 	report_write
+	if [ "${#LIMITS_FAILED[@]}" -gt 0 ]; then
+		printf 'bench: FAILED with limits: %s\n' "${LIMITS_FAILED[@]}" >&2
+		exit 1
+	fi
 }
 
 main() {
