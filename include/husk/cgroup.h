@@ -111,7 +111,9 @@ int cgroup_procs_fds(struct cgroup *cg, const char *sub, int **fds, size_t *n,
 
 /*
  * Apply resources (`husk update`), with checkBeforeUpdate honoured.  Only
- * the fields set in r are written.
+ * the fields set in r are written.  A v1 hierarchy the container did not
+ * join at create (it had no limit there) is joined first: the caller then
+ * records cgroup_record_dirs() again.
  */
 int cgroup_update(struct cgroup *cg, const struct husk_resources *r, struct husk_error *err);
 

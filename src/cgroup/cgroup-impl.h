@@ -40,6 +40,8 @@ struct cgroup {
  * made canonical: plain components only, nothing that climbs out.
  */
 int cg_path_check(const char *in, bool sub, char **out, bool *absolute, struct husk_error *err);
+/* Whether a container joins the v1 hierarchy `name`, given its used groups. */
+bool cg_v1_needed(const char *name, unsigned used);
 /* mkdir -p of rel below base; *made: the last component was made here. */
 int cg_mkdir_below(const char *base, const char *rel, bool *made, struct husk_error *err);
 

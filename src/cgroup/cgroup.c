@@ -141,7 +141,16 @@ int cg_mkdir_below(const char *base, const char *rel, bool *made, struct husk_er
 	_cleanup_free_ char *copy = xstrdup(rel), *dir = xstrdup(base);
 	char *c, *save = NULL;
 
-	*made = false;
+	/* The parent is there, most times: one mkdir. */
+	free(dir);
+	dir = xasprintf("%s/%s", base, rel[0] == '/' ? rel + 1 : rel);
+	*made = mkdir(dir, 0755) == 0;
+	if (*made || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return husk_error_set(err, errno, "mkdir %s", dir);
+	free(dir);
+	dir = xstrdup(base);
 	for (c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
 		char *next = xasprintf("%s/%s", dir, c);
 
@@ -267,16 +276,63 @@ static void rootless_notice(struct cgroup *cg, unsigned used, const char *why)
 }
 
 /*
- * The directories of every hierarchy the host has: cgroup2 (v2, hybrid)
- * and each v1 controller (v1, hybrid).  Rootless, only cgroup2, and only
+ * The v1 hierarchies a container joins: those its limits need, and always
+ * freezer (pause, and killing without a race), memory, cpu, cpuacct and
+ * pids (what `husk events` reports).  The others (cpuset, blkio, devices,
+ * hugetlb, net_cls ...) only when the config sets something there: each
+ * costs a mkdir, an attach and an rmdir on the launch path.  `husk
+ * update` joins one later when it needs it (enter.c).
+ */
+bool cg_v1_needed(const char *name, unsigned used)
+{
+	static const char *const always[] = { "freezer", "memory", "cpu", "cpuacct", "pids" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(always); i++)
+		if (strcmp(name, always[i]) == 0)
+			return true;
+	for (int g = 0; g < CG_GROUP_COUNT; g++)
+		if ((used & (1u << g)) && g != CG_UNIFIED && strcmp(cg_group_v1_name(g), name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * On a hybrid host the cgroup2 hierarchy is joined when a limit lives
+ * there (a controller its root offers, such as hugetlb, or
+ * linux.resources.unified): pausing and killing go through v1's freezer.
+ */
+static bool hybrid_v2_needed(const struct host_cgroup *h, unsigned used)
+{
+	_cleanup_free_ char *file = xasprintf("%s/cgroup.controllers", h->v2_mount), *ctrls = NULL;
+
+	if (used & (1u << CG_UNIFIED))
+		return true;
+	if (!used || read_file_at(AT_FDCWD, file, 4096, &ctrls, NULL, NULL) < 0)
+		return false;
+	for (int g = 0; g < CG_GROUP_COUNT; g++) {
+		const char *v2 = cg_group_v2_name(g);
+		const char *p = v2 && (used & (1u << g)) ? strstr(ctrls, v2) : NULL;
+		size_t len = v2 ? strlen(v2) : 0;
+
+		if (p && (p == ctrls || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\n' || !p[len]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The directories of the hierarchies the container joins: cgroup2 (v2;
+ * hybrid when needed, and rootless, where it is all there is) and the v1
+ * controllers cg_v1_needed() picks.  Rootless, only cgroup2, and only
  * where the base is ours to write (delegated); otherwise no cgroup.
  */
-static int make_dirs(struct cgroup *cg, const char *path, bool absolute, struct husk_error *err)
+static int make_dirs(struct cgroup *cg, const char *path, bool absolute, unsigned used,
+		     struct husk_error *err)
 {
 	const struct host_cgroup *h = host_cgroup();
 	int r;
 
-	if (h->v2_mount) {
+	if (h->v2_mount && (h->n_v1 == 0 || cg->rootless || hybrid_v2_needed(h, used))) {
 		_cleanup_free_ char *base = absolute ? xstrdup("/") : v2_base(h);
 		_cleanup_free_ char *full = path_join(base, path);
 		bool made;
@@ -312,7 +368,7 @@ static int make_dirs(struct cgroup *cg, const char *path, bool absolute, struct 
 		char *dir;
 		bool made;
 
-		if (cg_find(cg, c->name))
+		if (cg_find(cg, c->name) || !cg_v1_needed(c->name, used))
 			continue;
 		r = make_dir(c->mount, full, &made, err);
 		if (r < 0)
@@ -374,7 +430,7 @@ int cgroup_create(const struct cgroup_opts *o, struct cgroup **out, struct husk_
 		*out = TAKE_PTR(cg);
 		return 0;
 	}
-	r = make_dirs(cg, path, absolute, err);
+	r = make_dirs(cg, path, absolute, used, err);
 	if (r < 0) {
 		cg_rmdirs(cg);
 		return r;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup-impl.h"
+#include "husk/host.h"
 #include "husk/util.h"
 
 /* Write pid to dir/cgroup.procs. */
@@ -93,11 +94,94 @@ int cgroup_procs_fds(struct cgroup *cg, const char *sub, int **fds, size_t *n,
 	return 0;
 }
 
+/* Where pid is in the v1 hierarchy of controller `name` (/proc/PID/cgroup). */
+static char *proc_cgroup_of(pid_t pid, const char *name)
+{
+	_cleanup_free_ char *file = xasprintf("/proc/%d/cgroup", (int)pid), *text = NULL;
+	char *line, *save = NULL;
+
+	if (read_file_at(AT_FDCWD, file, 1 << 16, &text, NULL, NULL) < 0)
+		return NULL;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ctrls = strchr(line, ':'), *path = ctrls ? strchr(ctrls + 1, ':') : NULL;
+		char *c, *s2 = NULL;
+
+		if (!path)
+			continue;
+		*path++ = '\0';
+		for (c = strtok_r(ctrls + 1, ",", &s2); c; c = strtok_r(NULL, ",", &s2))
+			if (strcmp(c, name) == 0)
+				return xstrdup(path);
+	}
+	return NULL;
+}
+
+/*
+ * A v1 hierarchy the container did not join at create (cg_v1_needed()
+ * left it out) and an update now needs: a cgroup of the container's name
+ * next to where its processes are in that hierarchy (husk's own cgroup at
+ * create), filled (cpuset) and joined by every process, frozen meanwhile
+ * so that none forks past the move.
+ */
+static int join_late(struct cgroup *cg, const struct host_cgroup_v1 *v, struct husk_error *err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	_cleanup_free_ char *at = NULL, *rel = NULL, *dir = NULL;
+	const char *leaf = cg->path ? strrchr(cg->path, '/') : NULL;
+	bool made, frozen;
+	size_t n = 0;
+	int r;
+
+	r = cgroup_pids(cg, &pids, &n, err);
+	if (r < 0)
+		return r;
+	at = n ? proc_cgroup_of(pids[0], v->name) : NULL;
+	if (!at || !leaf)
+		return husk_error_setq(err, ESRCH, "the container has no process to find its %s "
+				       "cgroup by", v->name);
+	rel = strcmp(at, "/") == 0 ? xstrdup(leaf) : xasprintf("%s%s", at, leaf);
+	dir = xasprintf("%s%s", v->mount, rel);
+	r = cg_mkdir_below(v->mount, rel, &made, err);
+	if (r == 0 && strcmp(v->name, "cpuset") == 0)
+		r = cg_cpuset_inherit(v->mount, dir, err);
+	if (r < 0)
+		return husk_error_prefix(err, "join the %s hierarchy", v->name);
+	cg_add_hier(cg, v->name, TAKE_PTR(dir));
+	frozen = cgroup_freezer_state(cg) == CGROUP_THAWED && cgroup_freeze(cg, true, NULL) == 0;
+	free(pids);
+	pids = NULL;
+	r = cgroup_pids(cg, &pids, &n, err);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		r = cg_attach_dir(cg->h[cg->n - 1].dir, pids[i], err);
+		if (r == -ESRCH) {
+			husk_error_clear(err);
+			r = 0;      /* gone meanwhile */
+		}
+	}
+	if (frozen)
+		(void)cgroup_freeze(cg, false, NULL);
+	return r;
+}
+
 int cgroup_update(struct cgroup *cg, const struct husk_resources *r, struct husk_error *err)
 {
+	unsigned used = cg_groups_used(r);
+	int ret;
+
 	if (!cgroup_exists(cg))
 		return husk_error_setq(err, ENOENT, "container \"%s\" has no cgroup (rootless "
 				       "without a delegated cgroup), so its limits cannot change",
 				       cg->id ? cg->id : "?");
+	for (int g = 0; g < CG_GROUP_COUNT && !cg->rootless && !cg->scope; g++) {
+		const struct host_cgroup_v1 *v;
+		bool v2;
+
+		if (!(used & (1u << g)) || g == CG_UNIFIED || g == CG_DEVICES ||
+		    cg_group_dir(cg, g, &v2) || !(v = host_cgroup_v1(cg_group_v1_name(g))))
+			continue;
+		ret = join_late(cg, v, err);
+		if (ret < 0)
+			return ret;
+	}
 	return cg_apply(cg, r, true, err);
 }

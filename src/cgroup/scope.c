@@ -32,6 +32,7 @@ int cg_systemd_prepare(struct cgroup *cg, const struct cgroup_opts *o, struct hu
 int cg_systemd_enter(struct cgroup *cg, pid_t pid, struct husk_error *err)
 {
 	const struct host_cgroup *h = host_cgroup();
+	unsigned used = cg->opts.resources ? cg_groups_used(cg->opts.resources) : 0;
 	_cleanup_free_ char *path = NULL;
 	int r;
 
@@ -43,7 +44,11 @@ int cg_systemd_enter(struct cgroup *cg, pid_t pid, struct husk_error *err)
 	if (h->v2_mount)
 		cg_add_hier(cg, "unified", xasprintf("%s%s", h->v2_mount, path));
 	for (size_t i = 0; !cg->rootless && i < h->n_v1; i++) {
-		char *dir = xasprintf("%s%s", h->v1[i].mount, path);
+		char *dir;
+
+		if (!cg_v1_needed(h->v1[i].name, used))
+			continue;
+		dir = xasprintf("%s%s", h->v1[i].mount, path);
 
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 			free(dir);

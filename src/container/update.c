@@ -291,7 +291,14 @@ int container_update(const struct container_globals *g, const char *id,
 		r = cgroup_update(cg, res, err);
 	if (r < 0)
 		goto out;
-	/* The limits are in force: now make the pinned config say so. */
+	/* The limits are in force (maybe in a hierarchy joined just now): now
+	 * make the record and the pinned config say so. */
+	for (size_t i = 0; i < c.st->n_cgroup_dirs; i++) {
+		free(c.st->cgroup_dirs[i].key);
+		free(c.st->cgroup_dirs[i].value);
+	}
+	free(c.st->cgroup_dirs);
+	c.st->n_cgroup_dirs = cgroup_record_dirs(cg, &c.st->cgroup_dirs);
 	r = spec_merge_resources(config, clen, update, ulen, &merged, &mlen, err);
 	if (r == 0)
 		r = record_pin_config(&c.dir, merged, mlen, c.st, err);

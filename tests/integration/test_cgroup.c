@@ -255,3 +255,42 @@ HTEST(cgroup, systemd_cgroup_without_systemd)
 	assert_nothing_left(c);
 	hres_free(&r);
 }
+
+/*
+ * A container joins only the v1 hierarchies it needs (not cpuset without
+ * a cpuset limit): `husk update --cpuset-cpus` joins it later, every
+ * process of the container moved, and the record keeps the new directory
+ * (delete removes it).
+ */
+HTEST(cgroup, update_joins_a_hierarchy_late)
+{
+	struct hres r = { 0 };
+	char *dir = NULL, *cpus = NULL, *procs = NULL, *file = NULL;
+
+	if (c->mode == MODE_ROOTLESS || access("/sys/fs/cgroup/cpuset/cpuset.cpus", F_OK) < 0)
+		hctx_skip("needs root and a v1 cpuset hierarchy");
+	bundle_write(c, &(struct bundle_cfg){ .args = ARGS("sleep", "100"),
+					      .resources = "{\"pids\": {\"limit\": 50}}" });
+	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, c->id);
+	assert_husk_ok(&r);
+	cr_assert(asprintf(&dir, "/sys/fs/cgroup/cpuset/husk-%s", c->id) > 0);
+	cr_assert(access(dir, F_OK) < 0, "%s made without a cpuset limit", dir);
+	HUSK(c, &r, "update", "--cpuset-cpus", "0", c->id);
+	assert_husk_ok(&r);
+	cr_assert(asprintf(&file, "%s/cpuset.cpus", dir) > 0);
+	cpus = read_text(file);
+	cr_assert(cpus && strcmp(cpus, "0\n") == 0, "%s: %s", file, cpus);
+	free(file);
+	cr_assert(asprintf(&file, "%s/cgroup.procs", dir) > 0);
+	procs = read_text(file);
+	cr_assert(procs && *procs && *procs != '\n', "no process joined %s", dir);
+	HUSK(c, &r, "delete", "--force", c->id);
+	assert_husk_ok(&r);
+	cr_assert(access(dir, F_OK) < 0, "%s is left", dir);
+	hctx_assert_clean(c);
+	free(dir);
+	free(cpus);
+	free(procs);
+	free(file);
+	hres_free(&r);
+}

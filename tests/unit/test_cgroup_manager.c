@@ -228,9 +228,13 @@ static const char *v1_mount(const char *name)
 	return strcmp(name, "cpu") == 0 || strcmp(name, "cpuacct") == 0 ? "cpu,cpuacct" : name;
 }
 
+/* With a limit in each, a directory in every v1 controller (name=systemd left out). */
 Test(cgroup_manager_v1, a_directory_in_every_controller_below_our_own)
 {
-	_cleanup_cgroup_ struct cgroup *cg = create_ok(&(struct cgroup_opts){ .id = "t" });
+	_cleanup_resources_ struct husk_resources *r = resources(
+		"{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":0}]}");
+	_cleanup_cgroup_ struct cgroup *cg =
+		create_ok(&(struct cgroup_opts){ .id = "t", .resources = r });
 	struct husk_kv *dirs = NULL;
 	size_t n = cgroup_record_dirs(cg, &dirs);
 
@@ -289,8 +293,33 @@ static void add_cpuset(void)
 }
 
 /* A new v1 cpuset is empty: cpus and mems come from the parent, filled first itself. */
+/*
+ * Without limits, the hierarchies events reads and pause needs (memory,
+ * cpu, cpuacct, pids, freezer), not the others: each costs a mkdir, an
+ * attach and an rmdir.
+ */
+Test(cgroup_manager_v1, only_the_hierarchies_needed)
+{
+	_cleanup_cgroup_ struct cgroup *cg = create_ok(&(struct cgroup_opts){ .id = "t" });
+	struct husk_kv *dirs = NULL;
+	size_t n = cgroup_record_dirs(cg, &dirs);
+
+	cr_assert_eq(n, 5);
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_str_neq(dirs[i].key, "hugetlb");
+		free(dirs[i].key);
+		free(dirs[i].value);
+	}
+	free(dirs);
+	cr_assert_not(exists_at(V2 "/hugetlb/user.slice/u.service/husk-t"));
+}
+
+#define CPUS "{\"cpu\":{\"cpus\":\"0\"}}"
+
 Test(cgroup_manager_v1, cpuset_inherits_from_the_parents)
 {
+	_cleanup_resources_ struct husk_resources *r = resources(CPUS);
+
 	add_cpuset();
 	put(V2 "/cpuset/cpuset.cpus", "0-3\n");
 	put(V2 "/cpuset/cpuset.mems", "0\n");
@@ -298,7 +327,7 @@ Test(cgroup_manager_v1, cpuset_inherits_from_the_parents)
 	put(V2 "/cpuset/a/cpuset.mems", "");
 	put(V2 "/cpuset/a/b/cpuset.cpus", "");
 	put(V2 "/cpuset/a/b/cpuset.mems", "");
-	cgroup_free(create_ok(&(struct cgroup_opts){ .id = "t", .path = "/a/b" }));
+	cgroup_free(create_ok(&(struct cgroup_opts){ .id = "t", .path = "/a/b", .resources = r }));
 	assert_file(V2 "/cpuset/a/cpuset.cpus", "0-3\n");
 	assert_file(V2 "/cpuset/a/cpuset.mems", "0\n");
 	assert_file(V2 "/cpuset/a/b/cpuset.cpus", "0-3\n");
@@ -307,12 +336,14 @@ Test(cgroup_manager_v1, cpuset_inherits_from_the_parents)
 
 Test(cgroup_manager_v1, cpuset_already_set_is_kept)
 {
+	_cleanup_resources_ struct husk_resources *r = resources(CPUS);
+
 	add_cpuset();
 	put(V2 "/cpuset/cpuset.cpus", "0-3\n");
 	put(V2 "/cpuset/cpuset.mems", "0\n");
 	put(V2 "/cpuset/c/cpuset.cpus", "1\n");
 	put(V2 "/cpuset/c/cpuset.mems", "");
-	cgroup_free(create_ok(&(struct cgroup_opts){ .id = "t", .path = "/c" }));
+	cgroup_free(create_ok(&(struct cgroup_opts){ .id = "t", .path = "/c", .resources = r }));
 	assert_file(V2 "/cpuset/c/cpuset.cpus", "1\n");
 	assert_file(V2 "/cpuset/c/cpuset.mems", "0\n");
 }
@@ -333,9 +364,19 @@ Test(cgroup_manager_v1, a_failure_leaves_nothing)
 	cr_assert(is_dir_at(V2 "/memory/a"), "intermediates may be shared: kept");
 }
 
+/*
+ * A limit in cgroup2's hugetlb: unified first, then every v1 controller
+ * (hugetlb's too: which of the two holds the limit is the writer's
+ * choice).  Without such a limit a hybrid container stays out of cgroup2:
+ * v1's freezer pauses it.
+ */
 Test(cgroup_manager_hybrid, unified_first_then_every_v1_controller)
 {
-	_cleanup_cgroup_ struct cgroup *cg = create_ok(&(struct cgroup_opts){ .id = "t" });
+	_cleanup_resources_ struct husk_resources *r = resources(
+		"{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":0}]}");
+	_cleanup_cgroup_ struct cgroup *none = create_ok(&(struct cgroup_opts){ .id = "u" });
+	_cleanup_cgroup_ struct cgroup *cg =
+		create_ok(&(struct cgroup_opts){ .id = "t", .resources = r });
 	struct husk_kv *dirs = NULL;
 	size_t n = cgroup_record_dirs(cg, &dirs);
 
@@ -355,6 +396,15 @@ Test(cgroup_manager_hybrid, unified_first_then_every_v1_controller)
 	free(dirs);
 	cr_assert_str_eq(cgroup_path(cg), "/husk-t");
 	cr_assert_geq(cgroup_clone_fd(cg), 0);
+	cr_assert_eq(cgroup_clone_fd(none), -1, "not in cgroup2");
+	n = cgroup_record_dirs(none, &dirs);
+	cr_assert_eq(n, 5, "memory, cpu, cpuacct, pids, freezer");
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_str_neq(dirs[i].key, "unified");
+		free(dirs[i].key);
+		free(dirs[i].value);
+	}
+	free(dirs);
 }
 
 /* ---- no cgroup filesystem ------------------------------------------------------------------ */
