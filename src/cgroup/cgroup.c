@@ -198,27 +198,31 @@ int cg_cpuset_inherit(const char *mount, const char *dir, struct husk_error *err
 {
 	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
 	_cleanup_free_ char *parent = path_parent(dir);
+	bool empty[2] = { false, false };
+	int r;
 
 	if (strcmp(dir, mount) == 0 || strlen(dir) <= strlen(mount))
 		return 0;
 	for (size_t i = 0; i < 2; i++) {
-		_cleanup_free_ char *file = xasprintf("%s/%s", dir, files[i]);
-		_cleanup_free_ char *from = xasprintf("%s/%s", parent, files[i]);
-		_cleanup_free_ char *mine = NULL, *val = NULL;
-		int r;
+		_cleanup_free_ char *file = xasprintf("%s/%s", dir, files[i]), *mine = NULL;
 
-		if (read_file_at(AT_FDCWD, file, 4096, &mine, NULL, NULL) == 0 && mine[0] &&
-		    mine[0] != '\n')
+		empty[i] = read_file_at(AT_FDCWD, file, 4096, &mine, NULL, NULL) < 0 || !mine[0] ||
+			   mine[0] == '\n';
+	}
+	if (!empty[0] && !empty[1])
+		return 0;
+	r = cg_cpuset_inherit(mount, parent, err);
+	for (size_t i = 0; r == 0 && i < 2; i++) {
+		_cleanup_free_ char *file = xasprintf("%s/%s", dir, files[i]);
+		_cleanup_free_ char *from = xasprintf("%s/%s", parent, files[i]), *val = NULL;
+
+		if (!empty[i])
 			continue;
-		r = cg_cpuset_inherit(mount, parent, err);
-		if (r == 0)
-			r = read_file_at(AT_FDCWD, from, 4096, &val, NULL, err);
+		r = read_file_at(AT_FDCWD, from, 4096, &val, NULL, err);
 		if (r == 0)
 			r = write_string_at(AT_FDCWD, file, val, err);
-		if (r < 0)
-			return r;
 	}
-	return 0;
+	return r;
 }
 
 /*

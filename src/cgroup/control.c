@@ -271,23 +271,32 @@ int cgroup_signal_all(struct cgroup *cg, int sig, struct husk_error *err)
 
 /* ---- removal ------------------------------------------------------------------------------ */
 
-/* rmdir dir and the cgroups below it, deepest first; gone already is fine. */
+/*
+ * rmdir dir, and first the cgroups below it when it has some (exec
+ * --cgroup's, a delegated workload's): the usual leaf goes in one call.
+ * Gone already is fine.
+ */
 static int rmdir_tree(const char *dir, int depth, struct husk_error *err)
 {
-	DIR *d = depth < 32 ? opendir(dir) : NULL;
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		_cleanup_free_ char *sub = NULL;
-
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;
-		sub = xasprintf("%s/%s", dir, e->d_name);
-		(void)rmdir_tree(sub, depth + 1, NULL);
-	}
-	if (d)
-		closedir(d);
 	for (int ms = 0;; ms += 10) {
+		DIR *d;
+		struct dirent *e;
+
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY && errno != ENOTEMPTY)
+			return husk_error_set(err, errno, "rmdir %s", dir);
+		d = depth < 32 ? opendir(dir) : NULL;
+		while (d && (e = readdir(d))) {
+			_cleanup_free_ char *sub = NULL;
+
+			if (e->d_type != DT_DIR || e->d_name[0] == '.')
+				continue;
+			sub = xasprintf("%s/%s", dir, e->d_name);
+			(void)rmdir_tree(sub, depth + 1, NULL);
+		}
+		if (d)
+			closedir(d);
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return 0;
 		/* EBUSY: a process still exiting, its cgroup not released yet. */

@@ -32,17 +32,14 @@
  * death does not take along.  An empty cgroup (the usual delete of a
  * stopped container) costs one read.
  */
-static int teardown_kill_cgroup(const struct husk_state_file *st, struct husk_error *err)
+static int teardown_kill_cgroup(const struct husk_state_file *st, struct cgroup *cg,
+				struct husk_error *err)
 {
-	_cleanup_cgroup_ struct cgroup *cg = NULL;
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
-	int r;
+	int r = 0;
 
-	if (st->n_cgroup_dirs == 0)
-		return 0;
-	r = cgroup_open(st->cgroup_dirs, st->n_cgroup_dirs, st->systemd_unit, &cg, err);
-	if (r == 0 && cgroup_exists(cg) && cgroup_pids(cg, &pids, &n, NULL) == 0 && n > 0)
+	if (cgroup_exists(cg) && cgroup_pids(cg, &pids, &n, NULL) == 0 && n > 0)
 		r = cgroup_signal_all(cg, SIGKILL, err);
 	if (r < 0)
 		return husk_error_prefix(err, "container \"%s\": kill the processes of its cgroup",
@@ -50,12 +47,13 @@ static int teardown_kill_cgroup(const struct husk_state_file *st, struct husk_er
 	return 0;
 }
 
-static int teardown_kill(const struct husk_state_file *st, struct husk_error *err)
+static int teardown_kill(const struct husk_state_file *st, struct cgroup *cg,
+			 struct husk_error *err)
 {
 	_cleanup_close_ int pidfd = -1;
 	int r;
 
-	r = teardown_kill_cgroup(st, err);
+	r = teardown_kill_cgroup(st, cg, err);
 	if (r < 0)
 		return r;
 	if (st->pid <= 0)
@@ -90,16 +88,11 @@ static int teardown_kill(const struct husk_state_file *st, struct husk_error *er
  * container without its own pid namespace leaves its processes there),
  * then it is removed; a systemd scope is stopped.
  */
-static int teardown_cgroup(const struct husk_state_file *st, struct husk_error *err)
+static int teardown_cgroup(const struct husk_state_file *st, struct cgroup *cg,
+			   struct husk_error *err)
 {
-	_cleanup_cgroup_ struct cgroup *cg = NULL;
-	int r;
+	int r = cg ? cgroup_destroy(cg, err) : 0;
 
-	if (st->n_cgroup_dirs == 0 && !st->systemd_unit)
-		return 0;
-	r = cgroup_open(st->cgroup_dirs, st->n_cgroup_dirs, st->systemd_unit, &cg, err);
-	if (r == 0)
-		r = cgroup_destroy(cg, err);
 	if (r < 0)
 		return husk_error_prefix(err, "container \"%s\"", st->id);
 	return 0;
@@ -114,11 +107,19 @@ static int teardown_poststop(const struct husk_state_file *st, struct husk_error
 int container_teardown(struct container_dir *dir, const struct husk_state_file *st,
 		       struct husk_error *err)
 {
-	int r;
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
+	int r = 0;
 
-	r = teardown_kill(st, err);
+	/* The cgroup the record names, opened once for the kill and the removal. */
+	if (st->n_cgroup_dirs > 0 || st->systemd_unit) {
+		r = cgroup_open(st->cgroup_dirs, st->n_cgroup_dirs, st->systemd_unit, &cg, err);
+		if (r < 0)
+			husk_error_prefix(err, "container \"%s\"", st->id);
+	}
 	if (r == 0)
-		r = teardown_cgroup(st, err);
+		r = teardown_kill(st, cg, err);
+	if (r == 0)
+		r = teardown_cgroup(st, cg, err);
 	if (r == 0)
 		r = teardown_poststop(st, err);
 	if (r < 0) {

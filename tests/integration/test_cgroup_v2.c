@@ -137,7 +137,8 @@ static void kill_without_pid_namespace(struct hctx *c)
 
 	enter_pure_v2();
 	text = bundle_config_text(c, &(struct bundle_cfg){
-		.args = ARGS("sh", "-c", "(sleep 100 &) ; (sleep 100 &) ; sleep 100") });
+		.args = ARGS("sh", "-c", "(sleep 100 &) ; (sleep 100 &) ; echo > /out/ready; sleep 100"),
+		.bind_out = true });
 	cfg = json_text_replace(text, "namespaces",
 				"[{\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, "
 				"{\"type\": \"network\"}, {\"type\": \"cgroup\"}]");
@@ -145,9 +146,10 @@ static void kill_without_pid_namespace(struct hctx *c)
 	write_text(hpath(c, "bundle/config.json"), cfg);
 	HUSK(c, &r, "run", "-d", "--bundle", c->bundle, c->id);
 	assert_husk_ok(&r);
-	for (int i = 0; i < 100 && count_token_procs(c) < 4; i++)
-		usleep(20 * 1000);
-	cr_assert_geq(count_token_procs(c), 4, "the workload did not start its sleeps");
+	/* Once ready, the two orphaned sleeps and the workload's own are there
+	 * for good (counted before, a passing subshell could make up the number). */
+	cr_assert(wait_file(hpath(c, "out/ready"), 5000), "the workload did not start");
+	cr_assert_geq(count_token_procs(c), 3, "the workload's sleeps are not running");
 	HUSK(c, &r, "delete", "--force", c->id);
 	assert_husk_ok(&r);
 	hctx_assert_clean(c);
