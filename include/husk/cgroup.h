@@ -162,6 +162,13 @@ enum cgroup_freezer cgroup_freezer_state(const struct cgroup *cg);
  */
 int cgroup_signal_all(struct cgroup *cg, int sig, struct husk_error *err);
 
+/*
+ * Whether a process is in the cgroup, cheaply (one read: cgroup2's
+ * cgroup.events "populated", which covers sub-cgroups too, or a v1
+ * cgroup.procs of the container's own cgroup).
+ */
+bool cgroup_populated(const struct cgroup *cg);
+
 /* The host pids of every process in the cgroup, sorted; *pids malloc'ed. */
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct husk_error *err);
 

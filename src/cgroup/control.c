@@ -212,6 +212,21 @@ static int pid_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+bool cgroup_populated(const struct cgroup *cg)
+{
+	const char *u = cg_hier_dir(cg, "unified"), *dir = procs_dir(cg);
+	_cleanup_free_ char *file = NULL, *text = NULL;
+
+	if (!dir)
+		return false;
+	file = u ? xasprintf("%s/cgroup.events", u) : xasprintf("%s/cgroup.procs", dir);
+	if (read_file_at(AT_FDCWD, file, 4096, &text, NULL, NULL) < 0)
+		return false;
+	if (u)
+		return strstr(text, "populated 1") != NULL;
+	return text[0] && text[0] != '\n';
+}
+
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct husk_error *err)
 {
 	const char *dir = procs_dir(cg);
@@ -314,6 +329,17 @@ static bool empty(const struct cgroup *cg)
 	return cgroup_pids(cg, &pids, &n, NULL) < 0 || n == 0;
 }
 
+/* The leaf of every hierarchy removed at the first try: nothing was left in it. */
+static bool rmdir_all_at_once(struct cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		closep(&cg->h[i].fd);
+		if (rmdir(cg->h[i].dir) < 0 && errno != ENOENT)
+			return false;
+	}
+	return true;
+}
+
 int cgroup_destroy(struct cgroup *cg, struct husk_error *err)
 {
 	int r = 0;
@@ -322,6 +348,9 @@ int cgroup_destroy(struct cgroup *cg, struct husk_error *err)
 		return 0;
 	if (cg->scope && (r = cg_systemd_stop(cg->unit, cg->rootless, err)) < 0)
 		return r;
+	/* The usual case, a stopped container: its cgroups are empty leaves. */
+	if (rmdir_all_at_once(cg))
+		return 0;
 	if (cg->n > 0 && !empty(cg)) {
 		if (cgroup_freezer_state(cg) == CGROUP_FROZEN)
 			(void)cgroup_freeze(cg, false, NULL);

@@ -35,11 +35,9 @@
 static int teardown_kill_cgroup(const struct husk_state_file *st, struct cgroup *cg,
 				struct husk_error *err)
 {
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t n = 0;
 	int r = 0;
 
-	if (cgroup_exists(cg) && cgroup_pids(cg, &pids, &n, NULL) == 0 && n > 0)
+	if (cgroup_exists(cg) && cgroup_populated(cg))
 		r = cgroup_signal_all(cg, SIGKILL, err);
 	if (r < 0)
 		return husk_error_prefix(err, "container \"%s\": kill the processes of its cgroup",

@@ -78,24 +78,18 @@ static int bind_own(int tmp, const char *mount, const char *own, struct husk_err
 	_cleanup_free_ char *src = !own ? NULL : strcmp(own, "/") == 0
 						   ? xstrdup(mount) : xasprintf("%s%s", mount, own);
 	const char *name = strrchr(mount, '/') + 1;
-	_cleanup_close_ int tree = -1, dest = -1;
-	int r;
+	_cleanup_close_ int tree = -1;
 
 	if (mkdirat(tmp, name, 0755) < 0 && errno != EEXIST)
 		return husk_error_set(err, errno, "mkdir /sys/fs/cgroup/%s", name);
 	if (!src)
 		goto links;
-	dest = openat(tmp, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dest < 0)
-		return husk_error_set(err, errno, "open /sys/fs/cgroup/%s", name);
+	/* Locked down with the tmpfs, recursively, once all are bound. */
 	tree = mnt_clone(AT_FDCWD, src, false);
 	if (tree < 0)
 		return husk_error_set(err, -tree, "open the cgroup %s", src);
-	r = mnt_setattr(tree, HOST_LOCKDOWN, 0, false);
-	if (r == 0)
-		r = mnt_attach(tree, dest);
-	if (r < 0)
-		return husk_error_set(err, -r, "bind the cgroup %s", src);
+	if (move_mount(tree, "", tmp, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return husk_error_set(err, errno, "bind the cgroup %s", src);
 links:
 	if (strchr(name, ','))
 		for (const char *c = name; c; c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL) {
@@ -159,7 +153,7 @@ static int mount_cgroup_v1(const struct mount_job *job, const struct host_cgroup
 		if (r < 0)
 			return r;
 	}
-	r = mnt_setattr(tmp, MOUNT_ATTR_RDONLY, 0, false);
+	r = mnt_setattr(tmp, HOST_LOCKDOWN, 0, true);
 	if (r < 0)
 		return husk_error_set(err, -r, "make /sys/fs/cgroup read-only");
 	return TAKE_FD(tmp);    /* the mount, for its propagation */
