@@ -446,6 +446,97 @@ static void do_stop(void *arg)
 	snprintf(out->msg, sizeof(out->msg), "%s", err.msg);
 }
 
+/*
+ * `husk --systemd-cgroup run`, end to end, as husk runs on a systemd host:
+ * from inside systemd's pid, mount and cgroup namespaces (so /run/systemd/
+ * private is found where it always is, no HUSK_SYSTEMD_BUS), in a cgroup
+ * below systemd's root.  The workload prints its cgroup (no cgroup
+ * namespace of its own): the scope "husk-<id>.scope" in the slice the
+ * cgroupsPath names, with the annotation's property on the unit; after
+ * run, the scope and its cgroup are gone and so is the state.
+ */
+struct husk_run {
+	const char *husk, *root, *bundle, *id, *log;
+};
+
+static void do_husk_run(void *arg)
+{
+	const struct husk_run *a = arg;
+	char path[512];
+	int mnt, cgns;
+
+	snprintf(path, sizeof(path), "%s/husk-staging/cgroup.procs", sd.cg);
+	if (write_file(path, "0") < 0)
+		_exit(3);
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)sd.pid1);
+	mnt = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/ns/cgroup", (int)sd.pid1);
+	cgns = open(path, O_RDONLY | O_CLOEXEC);
+	if (mnt < 0 || cgns < 0 || setns(cgns, CLONE_NEWCGROUP) < 0 || setns(mnt, CLONE_NEWNS) < 0)
+		_exit(4);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int log = open(a->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (log < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
+			_exit(5);
+		unsetenv("HUSK_SYSTEMD_BUS");
+		execl(a->husk, a->husk, "--root", a->root, "--systemd-cgroup", "run", "--bundle",
+		      a->bundle, a->id, (char *)NULL);
+		_exit(127);
+	}
+	int st = 0;
+	waitpid(pid, &st, 0);
+	out->r = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* With systemd booted (scope_limits_stop()'s, saving a second boot). */
+static void husk_run_in_a_scope(void)
+{
+	const char *husk = getenv("HUSK_BIN"), *test_dir = getenv("HUSK_TEST_DIR");
+	char dir[] = "/tmp/husk-sdrun-XXXXXX", bundle[64], root[64], log[64], id[32];
+	char rootfs[512], config[2048], file[600];
+
+	cr_assert(husk && test_dir, "needs HUSK_BIN and HUSK_TEST_DIR (make check sets them)");
+	cr_assert(mkdtemp(dir));
+	snprintf(bundle, sizeof(bundle), "%s/bundle", dir);
+	snprintf(root, sizeof(root), "%s/state", dir);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	snprintf(id, sizeof(id), "sd%d", (int)getpid());
+	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", test_dir);
+	snprintf(file, sizeof(file), "%s/husk-staging", sd.cg);
+	cr_assert(mkdir(bundle, 0755) == 0 && (mkdir(file, 0755) == 0 || errno == EEXIST));
+	snprintf(file, sizeof(file), "%s/rootfs", bundle);
+	cr_assert(symlink(rootfs, file) == 0);
+	snprintf(config, sizeof(config),
+		 "{\"ociVersion\": \"1.2.0\", \"process\": {\"args\": [\"cat\", \"/proc/self/cgroup\"],"
+		 " \"cwd\": \"/\", \"env\": [\"PATH=/bin:/usr/bin\"], \"user\": {\"uid\": 0, \"gid\": 0}},"
+		 " \"root\": {\"path\": \"rootfs\", \"readonly\": true},"
+		 " \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+		 " {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
+		 " \"options\": [\"nosuid\", \"mode=755\"]}],"
+		 " \"annotations\": {\"org.systemd.property.CollectMode\": \"'inactive-or-failed'\"},"
+		 " \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}],"
+		 " \"cgroupsPath\": \"system.slice:husk:%s\"}}", id);
+	snprintf(file, sizeof(file), "%s/config.json", bundle);
+	cr_assert(write_file(file, config) == 0);
+
+	struct husk_run a = { husk, root, bundle, id, log };
+	ns_run(do_husk_run, &a);
+	const char *text = read_text(log);
+	char want[128];
+	snprintf(want, sizeof(want), "0::/system.slice/husk-%s.scope\n", id);
+	cr_assert_eq(out->r, 0, "husk --systemd-cgroup run exited %d:\n%s", out->r, text);
+	cr_assert(text && strstr(text, want), "the workload is not in its scope (%s):\n%s", want,
+		  text);
+
+	snprintf(file, sizeof(file), "%s/system.slice/husk-%s.scope", sd.cg, id);
+	cr_expect(gone(file, 3000), "%s is still there after run", file);
+	snprintf(file, sizeof(file), "%s/%s", root, id);
+	cr_expect(access(file, F_OK) < 0, "the state %s is still there", file);
+	snprintf(file, sizeof(file), "rm -rf %s", dir);
+	cr_expect(system(file) == 0);
+}
+
 Test(systemd, scope_limits_stop, .fini = sd_fini, .timeout = 120)
 {
 	sd_boot();
@@ -523,6 +614,9 @@ Test(systemd, scope_limits_stop, .fini = sd_fini, .timeout = 120)
 	cr_expect(gone(proc, 3000), "the scope's process %d survived StopUnit", (int)host);
 	ns_run(do_stop, unit);
 	cr_expect_eq(out->r, 0, "stop of a stopped unit: %s", out->msg);
+
+	/* The same systemd, through husk itself. */
+	husk_run_in_a_scope();
 }
 
 /* Nothing listens: one line that says systemd is not running and what to do. */
@@ -559,94 +653,3 @@ Test(systemd, not_running, .fini = sd_fini, .timeout = 30)
 	rmdir(dir);
 }
 
-/*
- * `husk --systemd-cgroup run`, end to end, as husk runs on a systemd host:
- * from inside systemd's pid, mount and cgroup namespaces (so /run/systemd/
- * private is found where it always is, no HUSK_SYSTEMD_BUS), in a cgroup
- * below systemd's root.  The workload prints its cgroup (no cgroup
- * namespace of its own): the scope "husk-<id>.scope" in the slice the
- * cgroupsPath names, with the annotation's property on the unit; after
- * run, the scope and its cgroup are gone and so is the state.
- */
-struct husk_run {
-	const char *husk, *root, *bundle, *id, *log;
-};
-
-static void do_husk_run(void *arg)
-{
-	const struct husk_run *a = arg;
-	char path[512];
-	int mnt, cgns;
-
-	snprintf(path, sizeof(path), "%s/husk-staging/cgroup.procs", sd.cg);
-	if (write_file(path, "0") < 0)
-		_exit(3);
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)sd.pid1);
-	mnt = open(path, O_RDONLY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/proc/%d/ns/cgroup", (int)sd.pid1);
-	cgns = open(path, O_RDONLY | O_CLOEXEC);
-	if (mnt < 0 || cgns < 0 || setns(cgns, CLONE_NEWCGROUP) < 0 || setns(mnt, CLONE_NEWNS) < 0)
-		_exit(4);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int log = open(a->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (log < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
-			_exit(5);
-		unsetenv("HUSK_SYSTEMD_BUS");
-		execl(a->husk, a->husk, "--root", a->root, "--systemd-cgroup", "run", "--bundle",
-		      a->bundle, a->id, (char *)NULL);
-		_exit(127);
-	}
-	int st = 0;
-	waitpid(pid, &st, 0);
-	out->r = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-Test(systemd, husk_run_in_a_scope, .fini = sd_fini, .timeout = 120)
-{
-	const char *husk = getenv("HUSK_BIN"), *test_dir = getenv("HUSK_TEST_DIR");
-	char dir[] = "/tmp/husk-sdrun-XXXXXX", bundle[64], root[64], log[64], id[32];
-	char rootfs[512], config[2048], file[600];
-
-	if (!husk || !test_dir)
-		cr_skip_test("needs HUSK_BIN and HUSK_TEST_DIR (make check sets them)");
-	sd_boot();
-	cr_assert(mkdtemp(dir));
-	snprintf(bundle, sizeof(bundle), "%s/bundle", dir);
-	snprintf(root, sizeof(root), "%s/state", dir);
-	snprintf(log, sizeof(log), "%s/log", dir);
-	snprintf(id, sizeof(id), "sd%d", (int)getpid());
-	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", test_dir);
-	snprintf(file, sizeof(file), "%s/husk-staging", sd.cg);
-	cr_assert(mkdir(bundle, 0755) == 0 && mkdir(file, 0755) == 0);
-	snprintf(file, sizeof(file), "%s/rootfs", bundle);
-	cr_assert(symlink(rootfs, file) == 0);
-	snprintf(config, sizeof(config),
-		 "{\"ociVersion\": \"1.2.0\", \"process\": {\"args\": [\"cat\", \"/proc/self/cgroup\"],"
-		 " \"cwd\": \"/\", \"env\": [\"PATH=/bin:/usr/bin\"], \"user\": {\"uid\": 0, \"gid\": 0}},"
-		 " \"root\": {\"path\": \"rootfs\", \"readonly\": true},"
-		 " \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
-		 " {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
-		 " \"options\": [\"nosuid\", \"mode=755\"]}],"
-		 " \"annotations\": {\"org.systemd.property.CollectMode\": \"'inactive-or-failed'\"},"
-		 " \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}],"
-		 " \"cgroupsPath\": \"system.slice:husk:%s\"}}", id);
-	snprintf(file, sizeof(file), "%s/config.json", bundle);
-	cr_assert(write_file(file, config) == 0);
-
-	struct husk_run a = { husk, root, bundle, id, log };
-	ns_run(do_husk_run, &a);
-	const char *text = read_text(log);
-	char want[128];
-	snprintf(want, sizeof(want), "0::/system.slice/husk-%s.scope\n", id);
-	cr_assert_eq(out->r, 0, "husk --systemd-cgroup run exited %d:\n%s", out->r, text);
-	cr_assert(text && strstr(text, want), "the workload is not in its scope (%s):\n%s", want,
-		  text);
-
-	snprintf(file, sizeof(file), "%s/system.slice/husk-%s.scope", sd.cg, id);
-	cr_expect(gone(file, 3000), "%s is still there after run", file);
-	snprintf(file, sizeof(file), "%s/%s", root, id);
-	cr_expect(access(file, F_OK) < 0, "the state %s is still there", file);
-	snprintf(file, sizeof(file), "rm -rf %s", dir);
-	cr_expect(system(file) == 0);
-}
