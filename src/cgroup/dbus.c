@@ -16,7 +16,7 @@
  *     __snprintf_chk, __vsnprintf_chk, __vsprintf_chk, __vfprintf_chk and
  *     __vsyslog_chk shims beyond src/libc/glibc-abi.c, and sd_listen_fds /
  *     sd_is_socket from libsystemd, which Debian ships no static archive
- *     of (stubs again).
+ *     of, so husk would have to provide replacements for those too.
  *   - launch cost, connect + auth + one GetUnit call on systemd's private
  *     socket, in a loop in one process: this client 2.4-3.8 ms a round
  *     (systemd's setup of each new connection dominates on this VM); a
